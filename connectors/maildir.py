@@ -1,0 +1,293 @@
+"""Maildir++ folders and single mbox files.
+
+Maildir (https://cr.yp.to/proto/maildir.html): a message is a file in ``new/`` or
+``cur/``; the part of its name before ``:2,`` is its unique key and the letters after
+it are its flags. Maildir++ (Courier, Dovecot) keeps sub-folders as dot-directories
+beside INBOX: ``.Sent``, ``.paintball``, ``.Clients.Acme``.
+
+Incremental sync uses two things: each folder's ``new/`` and ``cur/`` directory
+mtimes (kept in the cursor; a folder whose directories did not change is not even
+listed, as ``notmuch new`` does), and ``known``, the keys and flags the store already
+holds, to diff a changed folder. A directory modified within the last two seconds is
+not trusted (a file may land in the same timestamp tick), so it is listed again next
+time.
+
+Drafts, Trash and Spam folders are not read: unsent, deleted and junk mail are not
+interactions (and syncd's own drafts live in Drafts).
+
+An mbox file is read as a stream of messages separated by ``From `` lines; its
+messages are keyed by a hash of their bytes, and a file that only grew is read from
+where the last sync stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from connectors.base import (
+    ARCHIVE, DRAFTS_ROLE, INBOX, MAIL, OTHER, SENT, SPAM, TRASH,
+    BaseConnector, Failure, FlagChange, MailBatch, MailRecord, flags_etag,
+)
+from syncd.errors import AccountError, ParseError
+from syncd.mime import parse_message
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+_FLAG_NAMES = {"D": "draft", "F": "flagged", "P": "passed", "R": "replied", "S": "seen", "T": "trashed"}
+_ROLES = {
+    "inbox": INBOX,
+    "sent": SENT, "sent items": SENT, "sent messages": SENT, "sent mail": SENT,
+    "drafts": DRAFTS_ROLE, "draft": DRAFTS_ROLE,
+    "trash": TRASH, "deleted items": TRASH, "deleted messages": TRASH, "bin": TRASH,
+    "junk": SPAM, "spam": SPAM, "junk e-mail": SPAM, "junk email": SPAM,
+    "archive": ARCHIVE, "archives": ARCHIVE, "all mail": ARCHIVE,
+}
+_SKIPPED_ROLES = {DRAFTS_ROLE, TRASH, SPAM}
+_UNTRUSTED_MTIME_NS = 2_000_000_000
+
+
+def folder_role(folder: str) -> str:
+    leaf = folder.rsplit("/", 1)[-1].lower()
+    return _ROLES.get(leaf, OTHER)
+
+
+def split_name(filename: str) -> tuple[str, frozenset[str]]:
+    """A Maildir file name's unique key and its flags (by name)."""
+    key, sep, info = filename.partition(":")
+    if not sep:
+        key, sep, info = filename.partition("!")  # the Windows-safe separator some tools use
+    flags: frozenset[str] = frozenset()
+    if info.startswith("2,"):
+        flags = frozenset(_FLAG_NAMES[c] for c in info[2:] if c in _FLAG_NAMES)
+    return key, flags
+
+
+def maildir_flags_suffix(flags: frozenset[str]) -> str:
+    letters = sorted(letter for letter, name in _FLAG_NAMES.items() if name in flags)
+    return ":2," + "".join(letters)
+
+
+class MaildirConnector(BaseConnector):
+    kind: ClassVar[str] = "maildir"
+    capabilities: ClassVar[frozenset[str]] = frozenset({MAIL})
+
+    def __init__(self, path: str | os.PathLike[str], *, name: str = "") -> None:
+        self.root = Path(path).expanduser()
+        self.name = name
+
+    # -- listing -------------------------------------------------------------
+
+    def folders(self) -> list[tuple[str, Path]]:
+        """(folder name, directory) for INBOX and every Maildir++ sub-folder."""
+        found = []
+        if (self.root / "cur").is_dir() or (self.root / "new").is_dir():
+            found.append(("INBOX", self.root))
+        with os.scandir(self.root) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") and entry.name not in (".", "..") and entry.is_dir():
+                    path = Path(entry.path)
+                    if (path / "cur").is_dir() or (path / "new").is_dir():
+                        found.append((entry.name[1:].replace(".", "/"), path))
+        return sorted(found)
+
+    def _dir_state(self, folder_dir: Path) -> list[int | None]:
+        now_ns = time.time_ns()  # file-system time, to compare with file-system mtimes only
+        state: list[int | None] = []
+        for sub in ("new", "cur"):
+            try:
+                mtime = os.stat(folder_dir / sub).st_mtime_ns
+            except FileNotFoundError:
+                state.append(-1)
+                continue
+            state.append(None if now_ns - mtime < _UNTRUSTED_MTIME_NS else mtime)
+        return state
+
+    @staticmethod
+    def _list(folder_dir: Path) -> dict[str, tuple[Path, frozenset[str]]]:
+        current: dict[str, tuple[Path, frozenset[str]]] = {}
+        for sub in ("new", "cur"):
+            try:
+                entries = os.scandir(folder_dir / sub)
+            except FileNotFoundError:
+                continue
+            with entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    key, flags = split_name(entry.name)
+                    if "trashed" in flags:
+                        continue  # marked deleted, waiting to be expunged
+                    current[key] = (Path(entry.path), flags)
+        return current
+
+    # -- sync ----------------------------------------------------------------
+
+    def sync_mail(self, cursor: str | None, known: Mapping[str, str] | None = None) -> Iterator[MailBatch]:
+        if not self.root.exists():
+            raise AccountError(f"mail path {self.root} does not exist")
+        if self.root.is_file():
+            yield from self._sync_mbox(cursor, known or {})
+            return
+        state = json.loads(cursor) if cursor else {}
+        dirs: dict[str, list[int | None]] = dict(state.get("dirs", {}))
+        by_folder: dict[str, dict[str, str]] = {}
+        for pid, etag in (known or {}).items():
+            folder, _, key = pid.rpartition("/")
+            by_folder.setdefault(folder, {})[key] = etag
+        folders = [(f, d) for f, d in self.folders() if folder_role(f) not in _SKIPPED_ROLES]
+        present = {f for f, _ in folders}
+        gone = [f"{f}/{k}" for f in by_folder if f not in present for k in by_folder[f]]
+        for folder in list(dirs):
+            if folder not in present:
+                del dirs[folder]
+        if gone:
+            yield MailBatch(deleted=tuple(gone), cursor=_dump(dirs))
+        for folder, folder_dir in folders:
+            seen_state = self._dir_state(folder_dir)
+            if None not in seen_state and dirs.get(folder) == seen_state:
+                continue
+            yield from self._sync_folder(folder, folder_dir, by_folder.get(folder, {}), dirs, seen_state)
+
+    def _sync_folder(
+        self, folder: str, folder_dir: Path, known: dict[str, str],
+        dirs: dict[str, list[int | None]], seen_state: list[int | None],
+    ) -> Iterator[MailBatch]:
+        current = self._list(folder_dir)
+        role = folder_role(folder)
+        deleted = tuple(f"{folder}/{k}" for k in known if k not in current)
+        changes = tuple(
+            FlagChange(f"{folder}/{k}", flags)
+            for k, (_, flags) in current.items()
+            if k in known and known[k] != flags_etag(flags)
+        )
+        todo = sorted(k for k in current if k not in known)
+        records: list[MailRecord] = []
+        failures: list[Failure] = []
+        first = True
+        for key in todo:
+            path, flags = current[key]
+            item = self._read(folder, folder_dir, role, key, path, flags)
+            if isinstance(item, Failure):
+                failures.append(item)
+            elif item is not None:
+                records.append(item)
+            if len(records) + len(failures) >= BATCH:
+                yield MailBatch(
+                    records=tuple(records), failures=tuple(failures),
+                    deleted=deleted if first else (), flag_changes=changes if first else (),
+                    cursor=_dump(dirs),
+                )
+                first, records, failures = False, [], []
+        dirs[folder] = seen_state
+        yield MailBatch(
+            records=tuple(records), failures=tuple(failures),
+            deleted=deleted if first else (), flag_changes=changes if first else (),
+            cursor=_dump(dirs),
+        )
+
+    def _read(
+        self, folder: str, folder_dir: Path, role: str, key: str, path: Path, flags: frozenset[str]
+    ) -> MailRecord | Failure | None:
+        provider_id = f"{folder}/{key}"
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            # Moved by a mail client between listing and reading (new/ -> cur/, new flags).
+            moved = self._list(folder_dir).get(key)
+            if moved is None:
+                return None
+            path, flags = moved
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                return None
+        except OSError as err:
+            return Failure(provider_id, str(path), f"cannot read file: {err}")
+        try:
+            return parse_message(raw, provider_id=provider_id, folder=folder, folder_role=role, flags=flags)
+        except ParseError as err:
+            return Failure(provider_id, str(path), str(err))
+        except Exception as err:  # the parser's bug must not stop the sync: quarantine it
+            log.exception("unexpected error parsing %s", path)
+            return Failure(provider_id, str(path), f"unexpected {type(err).__name__}: {err}")
+
+    # -- mbox ----------------------------------------------------------------
+
+    def _sync_mbox(self, cursor: str | None, known: Mapping[str, str]) -> Iterator[MailBatch]:
+        state = json.loads(cursor) if cursor else {}
+        stat = self.root.stat()
+        if state.get("size") == stat.st_size and state.get("mtime") == stat.st_mtime_ns:
+            return
+        with self.root.open("rb") as handle:
+            head = _head_hash(handle, int(state.get("size", 0)))
+            appended = bool(state) and stat.st_size > state.get("size", 0) and head == state.get("head")
+            start = int(state["size"]) if appended else 0
+            folder = self.root.stem
+            seen: set[str] = set()
+            records: list[MailRecord] = []
+            failures: list[Failure] = []
+            for offset, raw in _mbox_messages(handle, start):
+                provider_id = f"{folder}/{hashlib.sha1(raw).hexdigest()[:24]}"
+                seen.add(provider_id)
+                if provider_id in known:
+                    continue
+                try:
+                    records.append(parse_message(raw, provider_id=provider_id, folder=folder, folder_role=folder_role(folder)))
+                except Exception as err:  # noqa: BLE001 - quarantined, never fatal
+                    failures.append(Failure(provider_id, f"{self.root}@{offset}", f"{type(err).__name__}: {err}"))
+                if len(records) + len(failures) >= BATCH:
+                    yield MailBatch(records=tuple(records), failures=tuple(failures), cursor=cursor)
+                    records, failures = [], []
+        deleted = () if appended else tuple(pid for pid in known if pid not in seen)
+        done = {"size": stat.st_size, "mtime": stat.st_mtime_ns, "head": _head_hash_path(self.root, stat.st_size)}
+        yield MailBatch(records=tuple(records), failures=tuple(failures), deleted=deleted, cursor=json.dumps(done))
+
+
+def _dump(dirs: dict[str, list[int | None]]) -> str:
+    return json.dumps({"v": 1, "dirs": dirs}, sort_keys=True, separators=(",", ":"))
+
+
+def _head_hash(handle, size: int) -> str:  # type: ignore[no-untyped-def]
+    handle.seek(0)
+    digest = hashlib.sha1(handle.read(min(size, 65536))).hexdigest()
+    handle.seek(0)
+    return digest
+
+
+def _head_hash_path(path: Path, size: int) -> str:
+    with path.open("rb") as handle:
+        return _head_hash(handle, size)
+
+
+def _mbox_messages(handle, start: int) -> Iterator[tuple[int, bytes]]:  # type: ignore[no-untyped-def]
+    """(offset, raw message) for each message of an mbox, from byte ``start``.
+
+    Messages start at a line beginning with ``From `` at the file's start or after a
+    blank line; ``>From `` quoting (mboxo/mboxrd) is undone one level.
+    """
+    handle.seek(start)
+    lines: list[bytes] = []
+    offset = start
+    position = start
+    previous_blank = True
+    for line in handle:
+        if line.startswith(b"From ") and previous_blank:
+            if lines:
+                yield offset, b"".join(lines)
+            lines, offset = [], position
+        elif line.startswith(b">") and line.lstrip(b">").startswith(b"From "):
+            lines.append(line[1:])
+        elif lines or not line.strip() == b"":
+            lines.append(line)
+        position += len(line)
+        previous_blank = line in (b"\n", b"\r\n")
+    if lines:
+        yield offset, b"".join(lines)

@@ -1,0 +1,430 @@
+"""The ``syncd`` command line: a thin click layer over the library.
+
+Each command parses its arguments, calls one function, and prints (a table for
+people, ``--json`` for tools). Mistakes in input or config exit with code 2 and a
+message that says what to fix; nothing is written before the input is checked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from syncd import __version__, clock, config as config_mod
+from syncd.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    """What every command needs: where home is, the config, and the open store."""
+
+    def __init__(self, home: str | None) -> None:
+        self.home = home
+        self._config: config_mod.Config | None = None
+        self._db = None
+
+    @property
+    def config(self) -> config_mod.Config:
+        if self._config is None:
+            self._config = config_mod.load(self.home)
+        return self._config
+
+    def reload(self) -> config_mod.Config:
+        self._config = None
+        return self.config
+
+    def open(self) -> None:
+        if self._db is None:
+            from syncd import store
+
+            self._db = store.open_db(self.config.database_url)
+
+
+class Group(click.Group):
+    """Turns ConfigError into a clear message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as err:
+            click.echo(f"syncd: {err}", err=True)
+            ctx.exit(2)
+
+
+def _setup_logging(level: str) -> None:
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    if not os.environ.get("JOURNAL_STREAM"):
+        fmt = "%(asctime)s " + fmt
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.WARNING), format=fmt, stream=sys.stderr)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", envvar="SYNCD_HOME", type=click.Path(file_okay=False), help="Keep config, database and outbox here (default: SYNCD_HOME, else the user's config and data dirs).")
+@click.option("--now", "now", metavar="ISO-8601", help="Pin the clock, e.g. 2026-03-24T08:00:00+01:00 (also SYNCD_NOW).")
+@click.option("--log-level", default="warning", show_default=True, type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False))
+@click.version_option(__version__, prog_name="syncd")
+@click.pass_context
+def main(ctx: click.Context, home: str | None, now: str | None, log_level: str) -> None:
+    """syncd: a relationship gardener for your mailbox and calendar.
+
+    \b
+    Example:
+      syncd account add maildir personal --path ~/Mail --address me@example.com
+      syncd sync && syncd people
+    """
+    _setup_logging(log_level)
+    if now:
+        try:
+            clock.pin(now)
+        except ConfigError as err:
+            raise click.BadParameter(str(err), param_hint="--now") from err
+    ctx.obj = App(home)
+
+
+# -- accounts ----------------------------------------------------------------
+
+
+@main.group()
+def account() -> None:
+    """Add, list and remove the accounts syncd reads.
+
+    \b
+    Example:
+      syncd account add maildir personal --path ~/Mail --address me@example.com
+      syncd account list
+    """
+
+
+@account.group("add")
+def account_add() -> None:
+    """Add an account of one kind (maildir, ics)."""
+
+
+@account_add.command("maildir")
+@click.argument("name")
+@click.option("--path", required=True, help="A Maildir++ folder (INBOX with .Sent etc.) or an mbox file.")
+@click.option("--address", "addresses", multiple=True, required=True, help="Your own address (repeatable).")
+@click.pass_obj
+def account_add_maildir(app: App, name: str, path: str, addresses: tuple[str, ...]) -> None:
+    """Add a local Maildir++ folder or mbox file.
+
+    \b
+    Example:
+      syncd account add maildir personal --path ~/Mail --address me@example.com --address me@work.com
+    """
+    target = Path(path).expanduser()
+    if not target.exists():
+        raise ConfigError(f"--path {path}: no such file or folder")
+    if target.is_dir() and not any((target / d).is_dir() for d in ("cur", "new")) and not any(
+        p.name.startswith(".") and (p / "cur").is_dir() for p in target.iterdir()
+    ):
+        raise ConfigError(f"--path {path}: not a Maildir (no cur/ or new/ inside)")
+    config_mod.add_account(app.config, name, "maildir", {"path": str(target.resolve()), "addresses": [a.lower() for a in addresses]})
+    click.echo(f"added maildir account {name!r}; run `syncd sync {name}`")
+
+
+@account_add.command("ics")
+@click.argument("name")
+@click.option("--path", required=True, help="An .ics file, a folder of .ics files, or an http(s) URL.")
+@click.option("--timezone", help="Zone for floating times in this calendar (default: the configured one).")
+@click.pass_obj
+def account_add_ics(app: App, name: str, path: str, timezone: str | None) -> None:
+    """Add an iCalendar source: a file, a folder, or a URL.
+
+    \b
+    Example:
+      syncd account add ics work-calendar --path ~/calendars/work.ics
+    """
+    options: dict[str, Any] = {}
+    if path.startswith(("http://", "https://")):
+        options["path"] = path
+    else:
+        target = Path(path).expanduser()
+        if not target.exists():
+            raise ConfigError(f"--path {path}: no such file or folder")
+        options["path"] = str(target.resolve())
+    if timezone:
+        options["timezone"] = timezone
+    config_mod.add_account(app.config, name, "ics", options)
+    click.echo(f"added ics account {name!r}; run `syncd sync {name}`")
+
+
+@account.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def account_list(app: App, as_json: bool) -> None:
+    """List the configured accounts.
+
+    \b
+    Example:
+      syncd account list --json
+    """
+    rows = [{"name": a.name, "kind": a.kind, **a.options} for a in app.config.accounts]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no accounts yet: try `syncd account add maildir NAME --path DIR --address ADDR`")
+    for row in rows:
+        click.echo(f"{row['name']:<20} {row['kind']:<8} {row.get('path', '')}")
+
+
+@account.command("remove")
+@click.argument("name")
+@click.pass_obj
+def account_remove(app: App, name: str) -> None:
+    """Remove an account and everything synced from it.
+
+    \b
+    Example:
+      syncd account remove old-mail
+    """
+    config_mod.remove_account(app.config, name)
+    if app.config.paths.db_file.exists() or app.config.settings.get("database_url"):
+        from syncd import store
+
+        app.open()
+        with store.db.atomic():
+            row = store.Account.get_or_none(store.Account.name == name)
+            if row is not None:
+                message_ids = store.Location.select(store.Location.message).where(store.Location.account == row)
+                orphans = list(message_ids)
+                row.delete_instance()  # cascades to its locations, events, cursors, quarantine
+                ids = [m.message_id for m in orphans]
+                still = store.Location.select(store.Location.message)
+                store.Message.delete().where(store.Message.id.in_(ids) & store.Message.id.not_in(still)).execute()
+    click.echo(f"removed account {name!r}")
+
+
+# -- sync --------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.pass_obj
+def sync(app: App, names: tuple[str, ...]) -> None:
+    """Sync accounts (all by default), then everything derived.
+
+    Prints what was added, updated, deleted and quarantined per account. Exits
+    non-zero only when an account failed entirely.
+
+    \b
+    Example:
+      syncd sync
+      syncd sync personal work-calendar
+    """
+    from syncd import sync as sync_mod
+
+    for name in names:
+        app.config.account(name)
+    if not app.config.accounts:
+        raise ConfigError("no accounts configured: add one with `syncd account add`")
+    app.open()
+    results = _sync_with_progress(app, names)
+    failed = False
+    for result in results:
+        total = result.total
+        line = (
+            f"{result.name}: {total.added} added, {total.updated} updated, {total.deleted} deleted, "
+            f"{total.quarantined} quarantined ({result.seconds:.1f}s)"
+        )
+        if result.error:
+            failed = True
+            line += f" — FAILED: {result.error}"
+        click.echo(line)
+    if failed:
+        sys.exit(1)
+
+
+def _sync_with_progress(app: App, names: tuple[str, ...]) -> list[Any]:
+    from syncd import sync as sync_mod
+
+    if not sys.stderr.isatty():
+        return sync_mod.sync(app.config, names)
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
+        task = bar.add_task("syncing", total=None)
+        seen = {"n": 0}
+
+        def progress(account: str, counts: Any) -> None:
+            seen["n"] += counts.added + counts.updated + counts.deleted + counts.quarantined
+            bar.update(task, description=f"syncing {account}: {seen['n']} items")
+
+        return sync_mod.sync(app.config, names, progress=progress)
+
+
+# -- people --------------------------------------------------------------------
+
+
+@main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many people.")
+@click.pass_context
+def people(ctx: click.Context, as_json: bool, limit: int | None) -> None:
+    """The people you are in touch with, most recent first.
+
+    \b
+    Example:
+      syncd people --limit 20
+      syncd people merge dana@acme.com dana.whitfield@gmail.com
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from syncd import queries
+
+    app: App = ctx.obj
+    app.open()
+    rows = queries.people(limit)
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table("name", "email", "last contact", "in", "out", "meetings", box=None)
+    for row in rows:
+        t = row["touchpoints"]
+        table.add_row(row["name"] or "—", row["email"], (row["last_contact"] or "")[:10], str(t["in"]), str(t["out"]), str(t["meetings"]))
+    _console().print(table)
+
+
+@people.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@click.pass_obj
+def people_merge(app: App, keep: str, other: str) -> None:
+    """Join two addresses (or people) into one person; the first one's name stays.
+
+    \b
+    Example:
+      syncd people merge dana@acme.com dana.whitfield@gmail.com
+    """
+    from syncd import identity
+
+    app.open()
+    person = identity.merge(keep, other)
+    click.echo(f"merged into {person.name or person.primary_email} <{person.primary_email}>")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def person(app: App, query: str, as_json: bool) -> None:
+    """One person: their addresses and the timeline of your touchpoints.
+
+    \b
+    Example:
+      syncd person dana@acme.com
+      syncd person "Dana"
+    """
+    from syncd import queries
+
+    app.open()
+    data = queries.person(query)
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{data['name'] or data['email']} <{data['email']}>")
+    others = [a["email"] for a in data["addresses"] if a["email"] != data["email"]]
+    if others:
+        click.echo("also: " + ", ".join(others))
+    t = data["touchpoints"]
+    click.echo(f"{t['in']} in, {t['out']} out, {t['meetings']} meetings; first {(data['first_contact'] or '—')[:10]}, last {(data['last_contact'] or '—')[:10]}")
+    arrows = {"received": "←", "sent": "→", "meeting": "◆"}
+    for item in data["timeline"]:
+        click.echo(f"  {item['at'][:16].replace('T', ' ')}  {arrows[item['kind']]} {item['subject']}")
+
+
+# -- status and quarantine ---------------------------------------------------------
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def status(app: App, as_json: bool) -> None:
+    """Per account: messages, events, last sync, quarantined items, last error.
+
+    \b
+    Example:
+      syncd status --json
+    """
+    from syncd import queries
+
+    app.open()
+    rows = queries.status()
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("nothing synced yet: run `syncd sync`")
+    for row in rows:
+        line = f"{row['name']:<18} {row['kind']:<8} {row['messages']:>6} messages {row['events']:>5} events  last sync {row['last_sync'] or 'never'}"
+        if row["quarantined"]:
+            line += f"  {row['quarantined']} quarantined"
+        if row["error"]:
+            line += f"  ERROR: {row['error']}"
+        click.echo(line)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def quarantine(app: App, as_json: bool) -> None:
+    """What could not be read, and why (kept, never dropped; retried on each sync).
+
+    \b
+    Example:
+      syncd quarantine --json
+    """
+    from syncd import queries
+
+    app.open()
+    rows = queries.quarantine()
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("nothing in quarantine")
+    for row in rows:
+        click.echo(f"{row['account']}: {row['source']}\n    {row['error']}")
+
+
+# -- demo ----------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--home", "demo_home", type=click.Path(file_okay=False), help="Build the demo here (default: a new temporary folder).")
+@click.pass_obj
+def demo(app: App, demo_home: str | None) -> None:
+    """Build a demo home with a bundled mailbox and calendar, sync it, and show what syncd knows.
+
+    \b
+    Example:
+      syncd demo
+      syncd --now 2026-03-24T07:00:00-04:00 demo --home /tmp/syncd-demo
+    """
+    from syncd.demo_cli import run_demo
+
+    run_demo(app, demo_home)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

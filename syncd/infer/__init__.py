@@ -1,0 +1,1 @@
+"""Inference: pure functions from messages to findings (facts, loops, health)."""

@@ -1,0 +1,397 @@
+"""Records to rows: idempotent, cursor committed with the rows.
+
+Each batch a connector yields is applied in one transaction together with the cursor
+that follows it, so a crash at any moment leaves the store as it was after some whole
+batch, and replaying a batch changes nothing. Messages are keyed by Message-ID (one
+row per message, one ``Location`` per stored copy); events by (account, provider id).
+Touchpoints are made here, in the same transaction as their source.
+
+Full resyncs (a connector's cursor expired) mark every item they list with a new
+*generation*; when the listing is complete, items of older generations are gone from
+the provider and are deleted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from connectors.base import EventBatch, EventRecord, Failure, MailBatch, MailRecord, flags_etag
+from syncd import store
+from syncd.identity import Directory, is_automated_message
+
+log = logging.getLogger(__name__)
+
+MAIL, CALENDAR = "mail", "calendar"
+_CHUNK = 400  # keeps IN (...) lists under SQLite's variable limit
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    quarantined: int = 0
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.added += other.added
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.quarantined += other.quarantined
+        return self
+
+    def as_dict(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "deleted": self.deleted, "quarantined": self.quarantined}
+
+
+def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def thread_key(record: MailRecord) -> str:
+    """The conversation a message belongs to: the root of its References chain."""
+    if record.references:
+        return record.references[0]
+    return record.in_reply_to or record.message_id
+
+
+class Ingestor:
+    """Applies one account's batches to the store."""
+
+    def __init__(self, account: store.Account, self_addresses: frozenset[str], now: dt.datetime) -> None:
+        self.account = account
+        self.self_addresses = self_addresses
+        self.now = now
+        self.directory = Directory(self_addresses, now)
+
+    # -- state -----------------------------------------------------------------
+
+    def state(self, stream: str) -> store.SyncState:
+        state, _ = store.SyncState.get_or_create(account=self.account, stream=stream)
+        return state
+
+    def known_mail(self) -> dict[str, str]:
+        query = store.Location.select(store.Location.provider_id, store.Location.etag).where(
+            store.Location.account == self.account
+        )
+        return {pid: etag for pid, etag in query.tuples()}
+
+    def known_events(self) -> dict[str, str]:
+        query = store.Event.select(store.Event.provider_id, store.Event.etag).where(store.Event.account == self.account)
+        return {pid: etag for pid, etag in query.tuples()}
+
+    def _save_cursor(self, state: store.SyncState, cursor: str | None) -> None:
+        state.cursor = cursor
+        state.updated = self.now
+        state.save()
+
+    def _generation(self, state: store.SyncState, full: bool, first: bool) -> int:
+        if full and first:
+            state.generation += 1
+        return state.generation
+
+    # -- mail --------------------------------------------------------------------
+
+    def apply_mail(self, batch: MailBatch, state: store.SyncState, first_full: bool = False) -> Counts:
+        counts = Counts()
+        with store.db.atomic():
+            generation = self._generation(state, batch.full, first_full)
+            counts.deleted += self._delete_locations(list(batch.deleted))
+            for change in batch.flag_changes:
+                updated = (
+                    store.Location.update(etag=flags_etag(change.flags))
+                    .where((store.Location.account == self.account) & (store.Location.provider_id == change.provider_id))
+                    .execute()
+                )
+                counts.updated += updated
+            counts.quarantined += self._quarantine(MAIL, batch.failures)
+            added, updated = self._upsert_messages(batch.records, generation)
+            counts.added += added
+            counts.updated += updated
+            if batch.complete and batch.full:
+                stale = store.Location.select(store.Location.provider_id).where(
+                    (store.Location.account == self.account) & (store.Location.generation < generation)
+                )
+                counts.deleted += self._delete_locations([pid for (pid,) in stale.tuples()])
+            self._save_cursor(state, batch.cursor)
+        return counts
+
+    def _delete_locations(self, provider_ids: list[str]) -> int:
+        if not provider_ids:
+            return 0
+        deleted = 0
+        message_ids: list[int] = []
+        for chunk in _chunks(provider_ids):
+            where = (store.Location.account == self.account) & store.Location.provider_id.in_(list(chunk))
+            message_ids.extend(m for (m,) in store.Location.select(store.Location.message).where(where).tuples())
+            deleted += store.Location.delete().where(where).execute()
+        # A message goes (with everything derived from it) when its last copy goes.
+        for chunk in _chunks([str(m) for m in set(message_ids)]):
+            ids = [int(m) for m in chunk]
+            still = store.Location.select(store.Location.message).where(store.Location.message.in_(ids))
+            store.Message.delete().where(store.Message.id.in_(ids) & store.Message.id.not_in(still)).execute()
+        return deleted
+
+    def _quarantine(self, stream: str, failures: Sequence[Failure]) -> int:
+        for failure in failures:
+            log.warning("quarantined %s: %s", failure.source, failure.error)
+            (
+                store.Quarantine.insert(
+                    account=self.account, stream=stream, provider_id=failure.provider_id,
+                    source=failure.source, error=failure.error, first_seen=self.now, last_seen=self.now,
+                )
+                .on_conflict(
+                    conflict_target=[store.Quarantine.account, store.Quarantine.stream, store.Quarantine.provider_id],
+                    update={
+                        store.Quarantine.error: failure.error,
+                        store.Quarantine.source: failure.source,
+                        store.Quarantine.last_seen: self.now,
+                        store.Quarantine.attempts: store.Quarantine.attempts + 1,
+                    },
+                )
+                .execute()
+            )
+        return len(failures)
+
+    def _upsert_messages(self, records: Sequence[MailRecord], generation: int) -> tuple[int, int]:
+        if not records:
+            return 0, 0
+        pids = [r.provider_id for r in records]
+        existing_locations: dict[str, tuple[int, str, str, int, int]] = {}
+        for chunk in _chunks(pids):
+            query = store.Location.select(
+                store.Location.provider_id, store.Location.id, store.Location.etag,
+                store.Location.folder, store.Location.message, store.Location.generation,
+            ).where((store.Location.account == self.account) & store.Location.provider_id.in_(list(chunk)))
+            for pid, lid, etag, folder, message, gen in query.tuples():
+                existing_locations[pid] = (lid, etag, folder, message, gen)
+        mids = list({r.message_id for r in records})
+        existing_messages: dict[str, int] = {}
+        for chunk in _chunks(mids):
+            query = store.Message.select(store.Message.message_id, store.Message.id).where(
+                store.Message.message_id.in_(list(chunk))
+            )
+            existing_messages.update(query.tuples())
+        added = updated = 0
+        new_locations = []
+        for record in records:
+            message_pk = existing_messages.get(record.message_id)
+            if message_pk is None:
+                message_pk = self._insert_message(record)
+                existing_messages[record.message_id] = message_pk
+            etag = flags_etag(record.flags)
+            found = existing_locations.get(record.provider_id)
+            if found is None:
+                new_locations.append({
+                    "account": self.account.id, "provider_id": record.provider_id, "message": message_pk,
+                    "folder": record.folder, "etag": etag, "generation": generation,
+                })
+                existing_locations[record.provider_id] = (0, etag, record.folder, message_pk, generation)
+                added += 1
+                continue
+            lid, old_etag, old_folder, old_message, old_generation = found
+            changed = (old_etag, old_folder, old_message) != (etag, record.folder, message_pk)
+            if changed or old_generation != generation:
+                store.Location.update(
+                    etag=etag, folder=record.folder, message=message_pk, generation=generation
+                ).where(store.Location.id == lid).execute()
+                updated += changed
+        for start in range(0, len(new_locations), 100):
+            store.Location.insert_many(new_locations[start:start + 100]).on_conflict_ignore().execute()
+        self._clear_quarantine(MAIL, pids)
+        return added, updated
+
+    def _insert_message(self, record: MailRecord) -> int:
+        sender = self.directory.resolve(record.sender.email, record.sender.name) if record.sender else None
+        outgoing = (sender is not None and sender.is_self) or record.folder_role == "sent"
+        automated = not outgoing and is_automated_message(record)
+        message = store.Message.create(
+            message_id=record.message_id,
+            subject=record.subject,
+            date=record.date,
+            sender=sender.address_id if sender else None,
+            outgoing=outgoing,
+            automated=automated,
+            thread=thread_key(record),
+            in_reply_to=record.in_reply_to,
+            references=" ".join(record.references),
+            body=record.body_text,
+            attachments=json.dumps([[a.filename, a.content_type, a.size] for a in record.attachments]) if record.attachments else "",
+            size=record.size,
+        )
+        rows = []
+        recipients = []
+        seen: set[tuple[int, str]] = set()
+        if sender is not None:
+            rows.append({"message": message.id, "address": sender.address_id, "role": "from"})
+            seen.add((sender.address_id, "from"))
+        for role, group in (("to", record.to), ("cc", record.cc), ("bcc", record.bcc)):
+            for address in group:
+                known = self.directory.resolve(address.email, address.name)
+                if (known.address_id, role) in seen:
+                    continue
+                seen.add((known.address_id, role))
+                rows.append({"message": message.id, "address": known.address_id, "role": role})
+                recipients.append(known)
+        if rows:
+            store.MessageAddress.insert_many(rows).on_conflict_ignore().execute()
+        if sender is not None and not outgoing:
+            column = store.Address.sent_automated if automated else store.Address.sent_human
+            store.Address.update({column: column + 1}).where(store.Address.id == sender.address_id).execute()
+        if record.date is not None and not automated:
+            self._touch_for_message(message, record, sender, outgoing, recipients)
+        return message.id
+
+    def _touch_for_message(self, message: store.Message, record: MailRecord, sender, outgoing, recipients) -> None:
+        touches = []
+        if outgoing:
+            people = {r.person_id for r in recipients if not r.is_self and not r.automated}
+            touches = [{"person": p, "kind": "sent"} for p in people]
+        elif sender is not None and not sender.is_self and not sender.automated:
+            touches = [{"person": sender.person_id, "kind": "received"}]
+        for touch in touches:
+            touch.update(at=record.date, message=message.id, subject=record.subject[:300])
+        if touches:
+            store.Touchpoint.insert_many(touches).on_conflict_ignore().execute()
+
+    def _clear_quarantine(self, stream: str, provider_ids: Sequence[str]) -> None:
+        if not getattr(self, "_has_quarantine", None):
+            self._has_quarantine = {
+                s: store.Quarantine.select().where(
+                    (store.Quarantine.account == self.account) & (store.Quarantine.stream == s)
+                ).exists()
+                for s in (MAIL, CALENDAR)
+            }
+        if not self._has_quarantine.get(stream):
+            return
+        for chunk in _chunks(list(provider_ids)):
+            store.Quarantine.delete().where(
+                (store.Quarantine.account == self.account)
+                & (store.Quarantine.stream == stream)
+                & store.Quarantine.provider_id.in_(list(chunk))
+            ).execute()
+
+    # -- calendar ----------------------------------------------------------------
+
+    def apply_events(self, batch: EventBatch, state: store.SyncState, first_full: bool = False) -> Counts:
+        counts = Counts()
+        with store.db.atomic():
+            generation = self._generation(state, batch.full, first_full)
+            counts.deleted += self._delete_events(list(batch.deleted))
+            counts.quarantined += self._quarantine(CALENDAR, batch.failures)
+            for record in batch.records:
+                outcome = self._upsert_event(record, generation)
+                if outcome == "added":
+                    counts.added += 1
+                elif outcome == "updated":
+                    counts.updated += 1
+            self._clear_quarantine(CALENDAR, [r.provider_id for r in batch.records])
+            if batch.complete and batch.full:
+                stale = store.Event.select(store.Event.provider_id).where(
+                    (store.Event.account == self.account) & (store.Event.generation < generation)
+                )
+                counts.deleted += self._delete_events([pid for (pid,) in stale.tuples()])
+            self._save_cursor(state, batch.cursor)
+        return counts
+
+    def _delete_events(self, provider_ids: list[str]) -> int:
+        deleted = 0
+        for chunk in _chunks(provider_ids):
+            deleted += store.Event.delete().where(
+                (store.Event.account == self.account) & store.Event.provider_id.in_(list(chunk))
+            ).execute()
+        return deleted
+
+    def _upsert_event(self, record: EventRecord, generation: int) -> str:
+        etag = event_etag(record)
+        row = store.Event.get_or_none(
+            (store.Event.account == self.account) & (store.Event.provider_id == record.provider_id)
+        )
+        if row is not None and row.etag == etag:
+            if row.generation != generation:
+                store.Event.update(generation=generation).where(store.Event.id == row.id).execute()
+            return "same"
+        fields = {
+            "uid": record.uid, "summary": record.summary, "description": record.description,
+            "location": record.location, "url": record.url, "start": record.start, "end": record.end,
+            "all_day": record.all_day, "status": record.status, "calendar": record.calendar,
+            "recurring": record.recurring, "etag": etag, "generation": generation, "derived": False,
+        }
+        if row is None:
+            row = store.Event.create(account=self.account, provider_id=record.provider_id, **fields)
+            outcome = "added"
+        else:
+            store.Event.update(**fields).where(store.Event.id == row.id).execute()
+            store.Attendee.delete().where(store.Attendee.event == row.id).execute()
+            store.Touchpoint.delete().where(store.Touchpoint.event == row.id).execute()
+            outcome = "updated"
+        people = []
+        if record.organizer is not None and "@" in record.organizer.email:
+            people.append((record.organizer, True))
+        people.extend((a, False) for a in record.attendees if "@" in a.email)
+        rows: dict[int, dict[str, object]] = {}
+        for attendee, is_organizer in people:
+            known = self.directory.resolve(attendee.email, attendee.name)
+            if known.address_id in rows:
+                rows[known.address_id]["organizer"] = rows[known.address_id]["organizer"] or is_organizer
+                if attendee.partstat:
+                    rows[known.address_id]["partstat"] = attendee.partstat
+                continue
+            rows[known.address_id] = {
+                "event": row.id, "address": known.address_id, "name": attendee.name,
+                "partstat": attendee.partstat, "role": attendee.role, "organizer": is_organizer,
+            }
+        if rows:
+            store.Attendee.insert_many(list(rows.values())).execute()
+        if record.start is not None and record.start <= self.now:
+            derive_meeting(row.id)
+        return outcome
+
+
+def event_etag(record: EventRecord) -> str:
+    return hashlib.sha1(repr(record).encode("utf-8")).hexdigest()[:16]
+
+
+def derive_meeting(event_id: int) -> None:
+    """Meeting touchpoints for an event that has started: one per attendee who is
+    not the user, did not decline, and is a person (not a room or a robot)."""
+    event = store.Event.get_by_id(event_id)
+    if event.status.upper() == "CANCELLED" or event.start is None:
+        return
+    attendees = (
+        store.Attendee.select(store.Attendee, store.Address, store.Person)
+        .join(store.Address)
+        .join(store.Person)
+        .where(store.Attendee.event == event_id)
+    )
+    touches = []
+    for attendee in attendees:
+        person = attendee.address.person
+        if person.is_self or person.automated or attendee.address.automated:
+            continue
+        if attendee.partstat.upper() == "DECLINED":
+            continue
+        touches.append({"person": person.id, "kind": "meeting", "at": event.start, "event": event_id, "subject": event.summary[:300]})
+    if touches:
+        store.Touchpoint.insert_many(touches).on_conflict_ignore().execute()
+    store.Event.update(derived=True).where(store.Event.id == event_id).execute()
+
+
+def derive_started_meetings(now: dt.datetime) -> int:
+    """Meetings that have started since the last pass become touchpoints."""
+    pending = store.Event.select(store.Event.id).where(
+        (store.Event.derived == False) & (store.Event.start <= now)  # noqa: E712
+    )
+    count = 0
+    with store.db.atomic():
+        for (event_id,) in pending.tuples():
+            derive_meeting(event_id)
+            count += 1
+    return count
+
+

@@ -1,0 +1,266 @@
+"""The store: Peewee models, opening the database, and migrations.
+
+SQLite (WAL, foreign keys on) is the embedded default and needs no set-up; a
+``database_url`` (playhouse.db_url) moves it to PostgreSQL. Models are bound to one
+``DatabaseProxy`` so tests and the CLI can open any database.
+
+Invariants kept here and in ``syncd.ingest``:
+
+* every derived row points at its source (message or event) with ON DELETE CASCADE,
+  so deleting a source deletes what was derived from it;
+* a message is one row per Message-ID (``Message``) with one ``Location`` per place it
+  is stored (a Maildir file, an IMAP uid); the message goes when its last copy goes;
+* the schema has a version from the first release, and ``migrate`` only ever moves
+  it forward.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+import peewee as pw
+from playhouse.db_url import connect
+
+log = logging.getLogger(__name__)
+
+db = pw.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",  # safe with WAL: a crash loses at most the last commits, never consistency
+    "busy_timeout": 10000,
+    "cache_size": -32000,  # 32 MB
+}
+
+
+class UTCDateTimeField(pw.Field):
+    """Aware datetimes stored as ISO-8601 text in UTC, so they sort and compare as text
+    and round-trip identically on SQLite and PostgreSQL."""
+
+    field_type = "TEXT"
+
+    def db_value(self, value: dt.datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+    def python_value(self, value: str | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        return dt.datetime.fromisoformat(value)
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField()
+
+
+class Account(BaseModel):
+    name = pw.TextField(unique=True)
+    kind = pw.TextField()
+    created = UTCDateTimeField()
+    last_sync = UTCDateTimeField(null=True)
+    last_error = pw.TextField(default="")
+
+
+class SyncState(BaseModel):
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    stream = pw.TextField()  # "mail" or "calendar"
+    cursor = pw.TextField(null=True)
+    generation = pw.IntegerField(default=0)  # bumped by every full resync
+    updated = UTCDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("account", "stream"), True),)
+
+
+class Person(BaseModel):
+    name = pw.TextField(default="")
+    primary_email = pw.TextField(index=True)
+    is_self = pw.BooleanField(default=False)
+    automated = pw.BooleanField(default=False)
+    muted = pw.BooleanField(default=False)
+    created = UTCDateTimeField()
+
+
+class Address(BaseModel):
+    email = pw.TextField(unique=True)
+    name = pw.TextField(default="")
+    person = pw.ForeignKeyField(Person, backref="addresses", on_delete="CASCADE")
+    automated = pw.BooleanField(default=False)  # the address itself looks like a robot
+    sent_automated = pw.IntegerField(default=0)  # messages from it with list/bulk signals
+    sent_human = pw.IntegerField(default=0)
+
+
+class Message(BaseModel):
+    message_id = pw.TextField(unique=True)
+    subject = pw.TextField(default="")
+    date = UTCDateTimeField(null=True, index=True)
+    sender = pw.ForeignKeyField(Address, null=True, on_delete="SET NULL")
+    outgoing = pw.BooleanField(default=False)
+    automated = pw.BooleanField(default=False)
+    thread = pw.TextField(default="", index=True)  # root Message-ID of the conversation
+    in_reply_to = pw.TextField(default="")
+    references = pw.TextField(default="")  # space-separated Message-IDs
+    body = pw.TextField(default="")
+    attachments = pw.TextField(default="")  # JSON list of [name, type, size]
+    size = pw.IntegerField(default=0)
+
+
+class Location(BaseModel):
+    """One stored copy of a message in one account (a file, an IMAP uid, a Gmail id)."""
+
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    provider_id = pw.TextField()
+    message = pw.ForeignKeyField(Message, backref="locations", on_delete="CASCADE")
+    folder = pw.TextField(default="")
+    etag = pw.TextField(default="")  # flags, sorted
+    generation = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("account", "provider_id"), True),)
+
+
+class MessageAddress(BaseModel):
+    message = pw.ForeignKeyField(Message, on_delete="CASCADE")
+    address = pw.ForeignKeyField(Address, on_delete="CASCADE")
+    role = pw.TextField()  # from, to, cc, bcc
+
+    class Meta:
+        indexes = ((("message", "address", "role"), True),)
+
+
+class Event(BaseModel):
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    provider_id = pw.TextField()
+    uid = pw.TextField(index=True)
+    summary = pw.TextField(default="")
+    description = pw.TextField(default="")
+    location = pw.TextField(default="")
+    url = pw.TextField(default="")
+    start = UTCDateTimeField(null=True, index=True)
+    end = UTCDateTimeField(null=True)
+    all_day = pw.BooleanField(default=False)
+    status = pw.TextField(default="CONFIRMED")
+    calendar = pw.TextField(default="")
+    recurring = pw.BooleanField(default=False)
+    etag = pw.TextField(default="")
+    generation = pw.IntegerField(default=0)
+    derived = pw.BooleanField(default=False)  # meeting touchpoints made (it has started)
+
+    class Meta:
+        indexes = ((("account", "provider_id"), True),)
+
+
+class Attendee(BaseModel):
+    event = pw.ForeignKeyField(Event, backref="attendees", on_delete="CASCADE")
+    address = pw.ForeignKeyField(Address, on_delete="CASCADE")
+    name = pw.TextField(default="")
+    partstat = pw.TextField(default="")
+    role = pw.TextField(default="")
+    organizer = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("event", "address"), True),)
+
+
+class Touchpoint(BaseModel):
+    """One interaction with a person: mail in, mail out, or a meeting."""
+
+    person = pw.ForeignKeyField(Person, backref="touchpoints", on_delete="CASCADE")
+    kind = pw.TextField()  # received, sent, meeting
+    at = UTCDateTimeField(index=True)
+    message = pw.ForeignKeyField(Message, null=True, on_delete="CASCADE")
+    event = pw.ForeignKeyField(Event, null=True, on_delete="CASCADE")
+    subject = pw.TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("person", "kind", "message"), True),
+            (("person", "event"), True),
+        )
+
+
+class Quarantine(BaseModel):
+    """Input that could not be read: kept with the error, never dropped silently."""
+
+    account = pw.ForeignKeyField(Account, on_delete="CASCADE")
+    stream = pw.TextField()
+    provider_id = pw.TextField()
+    source = pw.TextField()
+    error = pw.TextField()
+    first_seen = UTCDateTimeField()
+    last_seen = UTCDateTimeField()
+    attempts = pw.IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("account", "stream", "provider_id"), True),)
+
+
+MODELS: list[type[BaseModel]] = [
+    SchemaVersion, Account, SyncState, Person, Address, Message, Location,
+    MessageAddress, Event, Attendee, Touchpoint, Quarantine,
+]
+
+# Each migration takes the schema from version n-1 to n. Version 1 is the first
+# release: creating the tables. Never edit a released step; add the next one.
+MIGRATIONS: list[Callable[[pw.Database], None]] = [
+    lambda database: database.create_tables(MODELS, safe=True),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def open_db(url: str) -> pw.Database:
+    """Open (and migrate) the database at ``url`` and bind the models to it."""
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///"):]
+        if path != ":memory:":
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        database: pw.Database = pw.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+    else:
+        database = connect(url)
+    db.initialize(database)
+    database.connect(reuse_if_open=True)
+    migrate(database)
+    return database
+
+
+def current_version(database: pw.Database) -> int:
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    row = SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar()
+    return int(row or 0)
+
+
+def migrate(database: pw.Database) -> int:
+    """Bring the schema up to ``SCHEMA_VERSION``; returns the version found before."""
+    found = current_version(database)
+    if found > SCHEMA_VERSION:
+        from syncd.errors import ConfigError
+
+        raise ConfigError(
+            f"the database has schema version {found}, newer than this syncd ({SCHEMA_VERSION}): upgrade syncd"
+        )
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        with database.atomic():
+            MIGRATIONS[version - 1](database)
+            SchemaVersion.create(version=version)
+        log.info("database migrated to schema version %s", version)
+    return found
+
+
+def close_db() -> None:
+    if db.obj is not None and not db.obj.is_closed():
+        db.obj.close()

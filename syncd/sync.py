@@ -1,0 +1,171 @@
+"""One pass over the accounts: sync each, then everything derived.
+
+Errors are handled by scope: an item that cannot be read is quarantined by its
+connector; an expired cursor restarts that stream with a full, idempotent resync;
+anything else stops this account only (recorded on the account, shown by ``syncd
+status``) and the next account goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.base import CALENDAR, MAIL, Connector, Window
+from syncd import identity, store
+from syncd.config import AccountConfig, Config
+from syncd.errors import AuthError, CursorExpired, SyncdError
+from syncd.ingest import CALENDAR as CAL_STREAM
+from syncd.ingest import MAIL as MAIL_STREAM
+from syncd.ingest import Counts, Ingestor, derive_started_meetings
+
+log = logging.getLogger(__name__)
+
+# A lazy registry from the config's ``kind`` to the connector class.
+REGISTRY = {
+    "maildir": "connectors.maildir:MaildirConnector",
+    "ics": "connectors.ics:IcsConnector",
+}
+
+
+def connector_for(account: AccountConfig, config: Config) -> Connector:
+    module_name, _, class_name = REGISTRY[account.kind].partition(":")
+    cls: Any = getattr(importlib.import_module(module_name), class_name)
+    options = dict(account.options)
+    if account.kind == "maildir":
+        return cls(options["path"], name=account.name)
+    if account.kind == "ics":
+        tz = options.get("timezone") or config.settings.get("timezone") or "UTC"
+        return cls(options["path"], name=account.name, default_tz=tz)
+    raise SyncdError(f"no connector for kind {account.kind!r}")
+
+
+def window_for(now: dt.datetime, config: Config) -> Window:
+    """Day-aligned, so the window moves once a day, not on every sync."""
+    past, future = config.window_days
+    today = dt.datetime.combine(now.astimezone(dt.timezone.utc).date(), dt.time(), dt.timezone.utc)
+    return Window(today - dt.timedelta(days=past), today + dt.timedelta(days=future + 1))
+
+
+@dataclass
+class AccountResult:
+    name: str
+    kind: str
+    mail: Counts = field(default_factory=Counts)
+    calendar: Counts = field(default_factory=Counts)
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> Counts:
+        total = Counts()
+        total += self.mail
+        total += self.calendar
+        return total
+
+
+Progress = Callable[[str, Counts], None]
+
+
+def ensure_account(account: AccountConfig, now: dt.datetime) -> store.Account:
+    row, created = store.Account.get_or_create(name=account.name, defaults={"kind": account.kind, "created": now})
+    if not created and row.kind != account.kind:
+        row.kind = account.kind
+        row.save()
+    return row
+
+
+def sync_account(
+    account: AccountConfig, config: Config, now: dt.datetime,
+    progress: Progress | None = None, should_stop: Callable[[], bool] = lambda: False,
+) -> AccountResult:
+    result = AccountResult(account.name, account.kind)
+    started = time.monotonic()
+    row = ensure_account(account, now)
+    ingestor = Ingestor(row, config.self_addresses, now)
+    try:
+        connector = connector_for(account, config)
+        if MAIL in connector.capabilities:
+            _run_stream(ingestor, connector, MAIL_STREAM, result.mail, now, config, progress, should_stop)
+        if CALENDAR in connector.capabilities and not should_stop():
+            _run_stream(ingestor, connector, CAL_STREAM, result.calendar, now, config, progress, should_stop)
+        row.last_error = ""
+    except AuthError as err:
+        result.error = f"{err} (run `syncd auth {account.name}`)"
+    except (SyncdError, OSError) as err:
+        result.error = str(err) or type(err).__name__
+    except Exception as err:  # one account's bug never stops the others
+        log.exception("account %s failed", account.name)
+        result.error = f"unexpected {type(err).__name__}: {err}"
+    if result.error:
+        log.error("account %s: %s", account.name, result.error)
+        row.last_error = result.error
+    else:
+        row.last_sync = now
+    row.save()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _run_stream(
+    ingestor: Ingestor, connector: Connector, stream: str, counts: Counts, now: dt.datetime,
+    config: Config, progress: Progress | None, should_stop: Callable[[], bool],
+) -> None:
+    for attempt in (1, 2):
+        state = ingestor.state(stream)
+        try:
+            if stream == MAIL_STREAM:
+                batches: Iterable[Any] = connector.sync_mail(state.cursor, ingestor.known_mail())
+                apply = ingestor.apply_mail
+            else:
+                batches = connector.sync_calendar(state.cursor, window_for(now, config), ingestor.known_events())
+                apply = ingestor.apply_events
+            first_full = True
+            for batch in batches:
+                done = apply(batch, state, first_full=first_full and batch.full)
+                if batch.full:
+                    first_full = False
+                counts += done
+                if progress is not None:
+                    progress(ingestor.account.name, done)
+                if should_stop():
+                    return
+            return
+        except CursorExpired as err:
+            if attempt == 2:
+                raise
+            log.warning("%s: %s; starting a full resync", ingestor.account.name, err)
+            state.cursor = None
+            state.save()
+
+
+def sync(
+    config: Config, names: Iterable[str] = (), now: dt.datetime | None = None,
+    progress: Progress | None = None, should_stop: Callable[[], bool] = lambda: False,
+) -> list[AccountResult]:
+    """Sync the named accounts (all when none are named), then derive."""
+    from syncd import clock
+
+    now = now or clock.now()
+    wanted = list(names)
+    accounts = [config.account(n) for n in wanted] if wanted else [a for a in config.accounts if a.options.get("enabled", True)]
+    identity.mark_self(config.self_addresses)
+    results = []
+    for account in accounts:
+        if should_stop():
+            break
+        results.append(sync_account(account, config, now, progress, should_stop))
+    derive(now)
+    return results
+
+
+def derive(now: dt.datetime) -> None:
+    """Everything computed from the synced rows: meetings that have started, robots."""
+    derive_started_meetings(now)
+    with store.db.atomic():
+        identity.refresh_automated()
