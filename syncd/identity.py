@@ -11,6 +11,7 @@ people lists and out of inference.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import peewee as pw
@@ -110,46 +111,98 @@ class Known:
 
 
 class Directory:
-    """Resolves addresses to people during ingest, with an in-memory cache."""
+    """Resolves addresses to people during ingest, with an in-memory cache.
 
-    def __init__(self, self_addresses: frozenset[str], now_iso: object) -> None:
+    Display names are learned as mail arrives (the latest one wins for the address;
+    a person keeps the first name they were given); the database is only written when
+    a name actually changes.
+    """
+
+    def __init__(self, self_addresses: frozenset[str], now: object) -> None:
         self.self_addresses = self_addresses
-        self._now = now_iso
+        self._now = now
         self._cache: dict[str, Known] = {}
+        self._names: dict[int, str] = {}  # address id -> the name the store holds
 
     def resolve(self, email: str, name: str = "") -> Known:
         email = normalize(email)
-        hit = self._cache.get(email)
-        if hit is not None:
-            if name and name.lower() != email:
-                self._learn_name(hit, name)
-            return hit
-        row = store.Address.get_or_none(store.Address.email == email)
+        known = self._cache.get(email)
+        if known is None:
+            known = self._load(email, name)
+        if name:
+            clean = _clean_name(name, email)
+            if clean and self._names.get(known.address_id) != clean:
+                self._learn_name(known, clean)
+        return known
+
+    def prefetch(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Load or create, in a few statements, every address a batch mentions."""
+        wanted: dict[str, str] = {}
+        for email, name in pairs:
+            email = normalize(email)
+            if email not in self._cache and (email not in wanted or not wanted[email]):
+                wanted[email] = name
+        if not wanted:
+            return
+        emails = list(wanted)
+        for start in range(0, len(emails), 400):
+            chunk = emails[start:start + 400]
+            query = store.Address.select(store.Address, store.Person).join(store.Person).where(store.Address.email.in_(chunk))
+            for row in query:
+                self._remember(row)
+        missing = [e for e in emails if e not in self._cache]
+        for start in range(0, len(missing), 200):
+            chunk = missing[start:start + 200]
+            people = []
+            for email in chunk:
+                is_self = email in self.self_addresses
+                people.append({
+                    "name": _clean_name(wanted[email], email), "primary_email": email, "is_self": is_self,
+                    "automated": not is_self and is_automated_address(email), "created": self._now,
+                })
+            made = store.Person.insert_many(people).returning(store.Person.id, store.Person.primary_email).execute()
+            person_ids = {p.primary_email: p.id for p in made}
+            addresses = [
+                {"email": p["primary_email"], "name": p["name"], "person": person_ids[p["primary_email"]], "automated": p["automated"]}
+                for p in people
+            ]
+            made_addresses = store.Address.insert_many(addresses).returning(store.Address.id, store.Address.email).execute()
+            address_ids = {a.email: a.id for a in made_addresses}
+            for p in people:
+                email = p["primary_email"]
+                self._cache[email] = Known(address_ids[email], person_ids[email], p["automated"], p["is_self"])
+                self._names[address_ids[email]] = p["name"]
+
+    def _remember(self, row: store.Address) -> Known:
+        known = Known(row.id, row.person.id, row.automated or row.person.automated, row.person.is_self)
+        self._cache[row.email] = known
+        self._names[row.id] = row.name
+        return known
+
+    def _load(self, email: str, name: str) -> Known:
+        row = (
+            store.Address.select(store.Address, store.Person)
+            .join(store.Person)
+            .where(store.Address.email == email)
+            .first()
+        )
         if row is None:
             is_self = email in self.self_addresses
             robot = not is_self and is_automated_address(email)
+            clean = _clean_name(name, email)
             person = store.Person.create(
-                name=_clean_name(name, email), primary_email=email,
-                is_self=is_self, automated=robot, created=self._now,
+                name=clean, primary_email=email, is_self=is_self, automated=robot, created=self._now,
             )
-            row = store.Address.create(email=email, name=_clean_name(name, email), person=person, automated=robot)
-        person = store.Person.get_by_id(row.person_id)
-        known = Known(row.id, row.person_id, row.automated or person.automated, person.is_self)
-        self._cache[email] = known
-        if name:
-            self._learn_name(known, name)
-        return known
+            row = store.Address.create(email=email, name=clean, person=person, automated=robot)
+            row.person = person
+        return self._remember(row)
 
-    def _learn_name(self, known: Known, name: str) -> None:
-        clean = _clean_name(name, "")
-        if not clean:
-            return
-        store.Address.update(name=clean).where(
-            (store.Address.id == known.address_id) & (store.Address.name != clean)
-        ).execute()
+    def _learn_name(self, known: Known, clean: str) -> None:
+        store.Address.update(name=clean).where(store.Address.id == known.address_id).execute()
         store.Person.update(name=clean).where(
             (store.Person.id == known.person_id) & (store.Person.name == "")
         ).execute()
+        self._names[known.address_id] = clean
 
 
 def _clean_name(name: str, email: str) -> str:

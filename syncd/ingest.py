@@ -177,6 +177,11 @@ class Ingestor:
                 store.Message.message_id.in_(list(chunk))
             )
             existing_messages.update(query.tuples())
+        self.directory.prefetch(
+            (a.email, a.name)
+            for r in records if r.message_id not in existing_messages
+            for a in ((r.sender,) if r.sender else ()) + r.to + r.cc + r.bcc
+        )
         added = updated = 0
         new_locations = []
         for record in records:
