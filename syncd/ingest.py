@@ -68,6 +68,7 @@ class Ingestor:
         self.self_addresses = self_addresses
         self.now = now
         self.directory = Directory(self_addresses, now)
+        self._quarantined: dict[str, set[str]] | None = None
 
     # -- state -----------------------------------------------------------------
 
@@ -138,6 +139,8 @@ class Ingestor:
         return deleted
 
     def _quarantine(self, stream: str, failures: Sequence[Failure]) -> int:
+        if failures and self._quarantined is not None:
+            self._quarantined.setdefault(stream, set()).update(f.provider_id for f in failures)
         for failure in failures:
             log.warning("quarantined %s: %s", failure.source, failure.error)
             (
@@ -265,16 +268,29 @@ class Ingestor:
             store.Touchpoint.insert_many(touches).on_conflict_ignore().execute()
 
     def _clear_quarantine(self, stream: str, provider_ids: Sequence[str]) -> None:
-        if not getattr(self, "_has_quarantine", None):
-            self._has_quarantine = {
-                s: store.Quarantine.select().where(
-                    (store.Quarantine.account == self.account) & (store.Quarantine.stream == s)
-                ).exists()
-                for s in (MAIL, CALENDAR)
-            }
-        if not self._has_quarantine.get(stream):
+        """Items that now read cleanly leave quarantine. A quarantined id also covers
+        the ids under it (``UID`` covers ``UID/2024-03-05T09:00:00Z``)."""
+        if self._quarantined is None:
+            query = store.Quarantine.select(store.Quarantine.stream, store.Quarantine.provider_id).where(
+                store.Quarantine.account == self.account
+            )
+            self._quarantined = {}
+            for s, pid in query.tuples():
+                self._quarantined.setdefault(s, set()).add(pid)
+        held = self._quarantined.get(stream)
+        if not held:
             return
-        for chunk in _chunks(list(provider_ids)):
+        cleared = set()
+        for pid in provider_ids:
+            if pid in held:
+                cleared.add(pid)
+            elif "/" in pid:
+                parts = pid.split("/")
+                cleared.update(p for i in range(1, len(parts)) if (p := "/".join(parts[:i])) in held)
+        if not cleared:
+            return
+        held -= cleared
+        for chunk in _chunks(sorted(cleared)):
             store.Quarantine.delete().where(
                 (store.Quarantine.account == self.account)
                 & (store.Quarantine.stream == stream)

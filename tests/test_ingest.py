@@ -225,3 +225,22 @@ def test_merge_people(home: Path, mailbox: Path, tmp_path: Path) -> None:
     os.utime(mailbox / "cur", ns=(0, 1_000_000_000))
     sync(config, now=NOW)
     assert store.Person.get_by_id(person.id).touchpoints.count() == 4
+
+
+def test_fixed_recurring_event_leaves_quarantine(home: Path, tmp_path: Path) -> None:
+    cal = tmp_path / "cal.ics"
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:weekly@t\r\nDTSTAMP:20240101T000000Z\r\n"
+    tail = "DTEND:20240506T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:1:1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    cal.write_text(head + "DTSTART;TZID=Nowhere/Nope:20240506T090000\r\n" + tail)
+    config = Config(
+        paths=paths(home), accounts=(AccountConfig("cal", "ics", {"path": str(cal)}),),
+        settings={"database_url": f"sqlite:///{tmp_path / 's.db'}"},
+    )
+    [result] = open_and_sync(config)
+    assert result.calendar.quarantined == 1
+    assert store.Quarantine.get().provider_id == "weekly@t"
+    cal.write_text(head + "DTSTART:20240506T090000Z\r\n" + tail)
+    os.utime(cal, ns=(0, 2_000_000_000))
+    [result] = sync(config, now=NOW)
+    assert result.calendar.added == 3
+    assert store.Quarantine.select().count() == 0
