@@ -46,7 +46,7 @@ from connectors.base import AttendeeRecord, EventRecord, Failure
 
 log = logging.getLogger(__name__)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = dt.timedelta(days=1)
 MAX_OCCURRENCES = 5000  # per series and sync; more is a runaway rule, not a calendar
 MAX_SKIPPED = 250_000  # rule iterations before the window we are willing to walk

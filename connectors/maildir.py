@@ -32,8 +32,20 @@ from pathlib import Path
 from typing import ClassVar
 
 from connectors.base import (
-    ARCHIVE, DRAFTS_ROLE, INBOX, MAIL, OTHER, SENT, SPAM, TRASH,
-    BaseConnector, Failure, FlagChange, MailBatch, MailRecord, flags_etag,
+    ARCHIVE,
+    DRAFTS_ROLE,
+    INBOX,
+    MAIL,
+    OTHER,
+    SENT,
+    SPAM,
+    TRASH,
+    BaseConnector,
+    Failure,
+    FlagChange,
+    MailBatch,
+    MailRecord,
+    flags_etag,
 )
 from syncd.errors import AccountError, ParseError
 from syncd.mime import parse_message
@@ -285,7 +297,7 @@ def _mbox_messages(handle, start: int) -> Iterator[tuple[int, bytes]]:  # type: 
             lines, offset = [], position
         elif line.startswith(b">") and line.lstrip(b">").startswith(b"From "):
             lines.append(line[1:])
-        elif lines or not line.strip() == b"":
+        elif lines or line.strip() != b"":
             lines.append(line)
         position += len(line)
         previous_blank = line in (b"\n", b"\r\n")

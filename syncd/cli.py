@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from syncd import __version__, clock, config as config_mod
+from syncd import __version__, clock
+from syncd import config as config_mod
 from syncd.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -230,7 +231,6 @@ def sync(app: App, names: tuple[str, ...]) -> None:
       syncd sync
       syncd sync personal work-calendar
     """
-    from syncd import sync as sync_mod
 
     for name in names:
         app.config.account(name)

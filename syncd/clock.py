@@ -39,7 +39,7 @@ def now() -> dt.datetime:
     env = os.environ.get("SYNCD_NOW")
     if env:
         return parse_instant(env)
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def is_pinned() -> bool:

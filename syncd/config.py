@@ -114,7 +114,7 @@ class Config:
         if name:
             return zoneinfo.ZoneInfo(name)
         local = dt.datetime.now().astimezone().tzinfo  # the machine's zone, not "now"
-        return local or dt.timezone.utc
+        return local or dt.UTC
 
     @property
     def window_days(self) -> tuple[int, int]:

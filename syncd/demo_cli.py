@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from syncd import clock, config as config_mod
+from syncd import clock
+from syncd import config as config_mod
 
 if TYPE_CHECKING:
     from syncd.cli import App

@@ -39,14 +39,7 @@ _ROBOT_DOMAIN = re.compile(
 # Tracking addresses: a long run of digits or a long hex token in the local part (VERP, per-recipient ids).
 _TRACKING_LOCAL = re.compile(r"\d{6,}|[0-9a-f]{16,}", re.I)
 # Words that name a function, not a person: account-update@, book-news@, admin.it@, events@.
-_ROLE_WORDS = frozenset("""
-    news newsletter newsletters update updates alert alerts notification notifications notify
-    service services billing ebill invoice invoices receipt receipts order orders shipping shipment
-    account accounts support helpdesk feedback announce announcement announcements admin administration
-    administrator deals offer offers promo promotions marketing events survey surveys rewards membership
-    documents statements info mailer daemon postmaster webmaster system digest subscriptions
-    subscription reply replies confirm confirmation verify verification security
-""".split())
+_ROLE_WORDS = frozenset(["news", "newsletter", "newsletters", "update", "updates", "alert", "alerts", "notification", "notifications", "notify", "service", "services", "billing", "ebill", "invoice", "invoices", "receipt", "receipts", "order", "orders", "shipping", "shipment", "account", "accounts", "support", "helpdesk", "feedback", "announce", "announcement", "announcements", "admin", "administration", "administrator", "deals", "offer", "offers", "promo", "promotions", "marketing", "events", "survey", "surveys", "rewards", "membership", "documents", "statements", "info", "mailer", "daemon", "postmaster", "webmaster", "system", "digest", "subscriptions", "subscription", "reply", "replies", "confirm", "confirmation", "verify", "verification", "security"])
 _ROLE_SUFFIXES = ("news", "service", "services", "update", "updates", "alerts", "notifications", "orders",
                   "deals", "offers", "billing", "feedback", "support", "digest", "mailer", "rewards", "receipts",
                   "newsletter", "statements", "documents")

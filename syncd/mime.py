@@ -54,7 +54,7 @@ MAX_BODY_CHARS = 256 * 1024
 _MAX_HTML_CHARS = 1024 * 1024  # HTML handed to the (pure Python) converter
 _MAX_DEPTH = 40  # MIME nesting followed
 _PARSER = BytesParser(policy=compat32)
-_Fields = Union[Message, Mapping[str, object]]  # anything with .get(name)
+_Fields = Union[Message, Mapping[str, object]]  # noqa: UP007 - a runtime alias; anything with .get(name)
 # Python 3.11.10+ / 3.12.6+ made getaddresses strict: keep one lenient behaviour everywhere.
 _GETADDR_KW = {"strict": False} if "strict" in inspect.signature(getaddresses).parameters else {}
 _HEADER_LINE = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
@@ -317,8 +317,8 @@ def _date(value: str) -> dt.datetime | None:
         if not 1970 <= when.year <= 2100:
             return None
         if when.tzinfo is None:  # "-0000": UTC by RFC 5322 3.3
-            return when.replace(tzinfo=dt.timezone.utc)
-        return when.astimezone(dt.timezone.utc)
+            return when.replace(tzinfo=dt.UTC)
+        return when.astimezone(dt.UTC)
     except Exception:  # noqa: BLE001 - TypeError/ValueError/OverflowError on bad dates
         return None
 

@@ -47,7 +47,7 @@ class UTCDateTimeField(pw.Field):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store")
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
     def python_value(self, value: str | None) -> dt.datetime | None:
         if value is None:

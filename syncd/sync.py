@@ -48,7 +48,7 @@ def connector_for(account: AccountConfig, config: Config) -> Connector:
 def window_for(now: dt.datetime, config: Config) -> Window:
     """Day-aligned, so the window moves once a day, not on every sync."""
     past, future = config.window_days
-    today = dt.datetime.combine(now.astimezone(dt.timezone.utc).date(), dt.time(), dt.timezone.utc)
+    today = dt.datetime.combine(now.astimezone(dt.UTC).date(), dt.time(), dt.UTC)
     return Window(today - dt.timedelta(days=past), today + dt.timedelta(days=future + 1))
 
 

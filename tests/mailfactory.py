@@ -22,7 +22,7 @@ def message(
     if cc:
         msg["Cc"] = ", ".join(cc)
     msg["Subject"] = subject
-    msg["Date"] = format_datetime(date or dt.datetime(2024, 5, 6, 9, 30, tzinfo=dt.timezone.utc))
+    msg["Date"] = format_datetime(date or dt.datetime(2024, 5, 6, 9, 30, tzinfo=dt.UTC))
     msg["Message-ID"] = message_id or f"<test-{next(_counter)}@example.test>"
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to

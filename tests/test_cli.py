@@ -39,7 +39,7 @@ def test_every_command_has_help_with_an_example(cli: CliRunner, path: str) -> No
 def mailbox(tmp_path: Path) -> Path:
     root = mf.maildir(tmp_path / "Mail", "Sent")
     mf.deliver(root, mf.message("Dana Whitfield <dana@acme.example>", ME, "Pricing", "Could you send it?", message_id="<c1@x>"))
-    mf.deliver(root, mf.message(ME, "Dana Whitfield <dana@acme.example>", "Re: Pricing", "Sure.", message_id="<c2@x>", date=dt.datetime(2024, 5, 7, 10, 0, tzinfo=dt.timezone.utc)), folder="Sent")
+    mf.deliver(root, mf.message(ME, "Dana Whitfield <dana@acme.example>", "Re: Pricing", "Sure.", message_id="<c2@x>", date=dt.datetime(2024, 5, 7, 10, 0, tzinfo=dt.UTC)), folder="Sent")
     return root
 
 

@@ -20,7 +20,7 @@ from connectors.ics import IcsConnector
 from syncd.errors import AccountError, AuthError, ConfigError, TransientError
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "ics"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 WIDE = Window(dt.datetime(2000, 1, 1, tzinfo=UTC), dt.datetime(2030, 1, 1, tzinfo=UTC))
 
 

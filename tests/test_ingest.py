@@ -17,7 +17,7 @@ from tests.snapshot import snapshot
 
 ME = "me@example.com"
 DANA = "Dana Whitfield <dana@acme.example>"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 

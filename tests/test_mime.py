@@ -27,7 +27,7 @@ RUBY = MIME / "ruby-mail" / "spec" / "fixtures" / "emails"
 FLANKER = MIME / "flanker" / "tests" / "fixtures" / "messages"
 CPYTHON = MIME / "cpython-test_email" / "Lib" / "test" / "test_email" / "data"
 ENRON = CORPUS / "maildir" / "enron-bass-e"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SYNTHETIC = re.compile(r"<[0-9a-f]{40}@syncd\.invalid>")
 
 
