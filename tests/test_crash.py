@@ -51,13 +51,16 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) 
 
     rng = random.Random(20261125)
     killed_mid_sync = 0
-    for run in range(10):
+    run = 0
+    # At least ten runs, and on until ten kills have landed while the sync was running.
+    while run < 10 or (killed_mid_sync < 10 and run < 20):
+        run += 1
         home = tmp_path / f"run{run}"
         setup_home(home)
         # Up to two kills in a row before the sync is allowed to finish.
         for _ in range(rng.randint(1, 2)):
             proc = syncd(home, "sync")
-            time.sleep(rng.uniform(0.05, max(0.2, full_time * 0.9)))
+            time.sleep(rng.uniform(0.2, max(0.3, full_time * 0.9)))
             if proc.poll() is None:
                 killed_mid_sync += 1
             proc.send_signal(signal.SIGKILL)
