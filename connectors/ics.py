@@ -45,13 +45,16 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.base import CALENDAR, BaseConnector, EventBatch, EventRecord, Failure, Window
 from connectors.ical_convert import MAX_OCCURRENCES, Converted, Document, convert
 from syncd.errors import AccountError, AuthError, ConfigError, TransientError
+
+if TYPE_CHECKING:
+    from syncd.config import AccountConfig, Config
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +130,11 @@ class IcsConnector(BaseConnector):
         self.http_timeout = http_timeout
         self.max_occurrences = max_occurrences
         self.batch_size = batch_size
+
+    @classmethod
+    def from_config(cls, account: AccountConfig, config: Config) -> IcsConnector:
+        tz = account.options.get("timezone") or config.timezone_name
+        return cls(account.options["path"], name=account.name, default_tz=tz)
 
     # -- the sync -------------------------------------------------------------------
 

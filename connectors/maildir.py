@@ -29,7 +29,7 @@ import os
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from connectors.base import (
     ARCHIVE,
@@ -48,6 +48,9 @@ from connectors.base import (
     flags_etag,
 )
 from syncd.errors import AccountError, ParseError
+
+if TYPE_CHECKING:
+    from syncd.config import AccountConfig, Config
 from syncd.mime import parse_message
 
 log = logging.getLogger(__name__)
@@ -94,6 +97,10 @@ class MaildirConnector(BaseConnector):
     def __init__(self, path: str | os.PathLike[str], *, name: str = "") -> None:
         self.root = Path(path).expanduser()
         self.name = name
+
+    @classmethod
+    def from_config(cls, account: AccountConfig, config: Config) -> MaildirConnector:
+        return cls(account.options["path"], name=account.name)
 
     # -- listing -------------------------------------------------------------
 

@@ -11,6 +11,7 @@ the key, and the CLI turns it into exit code 2.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -117,6 +118,11 @@ class Config:
         return local or dt.UTC
 
     @property
+    def timezone_name(self) -> str:
+        """The configured IANA zone, else the machine's (TZ, /etc/timezone, /etc/localtime), else UTC."""
+        return str(self.settings.get("timezone") or local_zone_name())
+
+    @property
     def window_days(self) -> tuple[int, int]:
         return (
             int(self.settings.get("window_past_days", 400)),
@@ -129,6 +135,25 @@ class Config:
                 return account
         known = ", ".join(a.name for a in self.accounts) or "none yet"
         raise ConfigError(f"no account named {name!r} (accounts: {known})")
+
+
+def local_zone_name() -> str:
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    try:
+        target = os.readlink("/etc/localtime")
+        candidates.append(target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else "")
+    except OSError:
+        pass
+    for name in candidates:
+        if name:
+            try:
+                zoneinfo.ZoneInfo(name)
+                return name
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue
+    return "UTC"
 
 
 def _line_of(text: str, key_path: str) -> int | None:
