@@ -199,18 +199,10 @@ def account_remove(app: App, name: str) -> None:
     """
     config_mod.remove_account(app.config, name)
     if app.config.paths.db_file.exists() or app.config.settings.get("database_url"):
-        from syncd import store
+        from syncd.ingest import remove_account
 
         app.open()
-        with store.db.atomic():
-            row = store.Account.get_or_none(store.Account.name == name)
-            if row is not None:
-                message_ids = store.Location.select(store.Location.message).where(store.Location.account == row)
-                orphans = list(message_ids)
-                row.delete_instance()  # cascades to its locations, events, cursors, quarantine
-                ids = [m.message_id for m in orphans]
-                still = store.Location.select(store.Location.message)
-                store.Message.delete().where(store.Message.id.in_(ids) & store.Message.id.not_in(still)).execute()
+        remove_account(name)
     click.echo(f"removed account {name!r}")
 
 
@@ -277,13 +269,15 @@ def _sync_with_progress(app: App, names: tuple[str, ...]) -> list[Any]:
 @main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many people.")
+@click.option("--cold", is_flag=True, help="Rank the relationships going cold against their own rhythm, with the reason.")
 @click.pass_context
-def people(ctx: click.Context, as_json: bool, limit: int | None) -> None:
+def people(ctx: click.Context, as_json: bool, limit: int | None, cold: bool) -> None:
     """The people you are in touch with, most recent first.
 
     \b
     Example:
       syncd people --limit 20
+      syncd people --cold
       syncd people merge dana@acme.com dana.whitfield@gmail.com
     """
     if ctx.invoked_subcommand is not None:
@@ -292,6 +286,18 @@ def people(ctx: click.Context, as_json: bool, limit: int | None) -> None:
 
     app: App = ctx.obj
     app.open()
+    if cold:
+        from syncd import knowledge
+
+        ranked = knowledge.cold(clock.now(), limit or 10)
+        if as_json:
+            emit_json(ranked)
+            return
+        if not ranked:
+            click.echo("nobody is going cold")
+        for row in ranked:
+            click.echo(f"  {(row['name'] or row['email'])[:28]:<28} {row['reason']}; last: {row['last_subject']}")
+        return
     rows = queries.people(limit)
     if as_json:
         emit_json(rows)
@@ -425,6 +431,8 @@ def demo(app: App, demo_home: str | None) -> None:
 
     run_demo(app, demo_home)
 
+
+from syncd import cli_knowledge  # noqa: E402,F401 - registers facts, loops, reinfer
 
 if __name__ == "__main__":  # pragma: no cover
     main()

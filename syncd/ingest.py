@@ -131,11 +131,7 @@ class Ingestor:
             where = (store.Location.account == self.account) & store.Location.provider_id.in_(list(chunk))
             message_ids.extend(m for (m,) in store.Location.select(store.Location.message).where(where).tuples())
             deleted += store.Location.delete().where(where).execute()
-        # A message goes (with everything derived from it) when its last copy goes.
-        for chunk in _chunks([str(m) for m in set(message_ids)]):
-            ids = [int(m) for m in chunk]
-            still = store.Location.select(store.Location.message).where(store.Location.message.in_(ids))
-            store.Message.delete().where(store.Message.id.in_(ids) & store.Message.id.not_in(still)).execute()
+        delete_orphans(message_ids)
         return deleted
 
     def _quarantine(self, stream: str, failures: Sequence[Failure]) -> int:
@@ -372,6 +368,37 @@ class Ingestor:
         if record.start is not None and record.start <= self.now:
             derive_meeting(row.id)
         return outcome
+
+
+def delete_orphans(message_ids: Iterable[int]) -> None:
+    """Delete the messages among these that have no stored copy left, with everything
+    derived from them, and resolve again the facts of the people they spoke of."""
+    touched: set[int] = set()
+    for chunk in _chunks([str(m) for m in set(message_ids)]):
+        ids = [int(m) for m in chunk]
+        still = store.Location.select(store.Location.message).where(store.Location.message.in_(ids))
+        gone = store.Message.id.in_(ids) & store.Message.id.not_in(still)
+        touched.update(
+            p for (p,) in store.Fact.select(store.Fact.person).join(store.Message).where(gone).distinct().tuples()
+        )
+        store.Message.delete().where(gone).execute()
+    if touched:
+        from syncd.listen import resolve_facts
+
+        resolve_facts(touched)
+
+
+def remove_account(name: str) -> bool:
+    """Forget an account: its copies, events, cursors and quarantine, and the messages
+    that no other account holds."""
+    with store.db.atomic():
+        row = store.Account.get_or_none(store.Account.name == name)
+        if row is None:
+            return False
+        held = [m for (m,) in store.Location.select(store.Location.message).where(store.Location.account == row).tuples()]
+        row.delete_instance()  # cascades to its locations, events, cursors, quarantine
+        delete_orphans(held)
+    return True
 
 
 def event_etag(record: EventRecord) -> str:

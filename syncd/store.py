@@ -115,6 +115,10 @@ class Message(BaseModel):
     body = pw.TextField(default="")
     attachments = pw.TextField(default="")  # JSON list of [name, type, size]
     size = pw.IntegerField(default=0)
+    # Filled in by the listening step (syncd.listen), schema version 2:
+    words = pw.IntegerField(default=0)  # in the new text only
+    questions = pw.IntegerField(default=0)
+    inferred = pw.BooleanField(default=False, index=True)
 
 
 class Location(BaseModel):
@@ -207,17 +211,84 @@ class Quarantine(BaseModel):
         indexes = ((("account", "stream", "provider_id"), True),)
 
 
+class Fact(BaseModel):
+    """Something a person told us about their life, as extracted from one message.
+
+    ``state`` comes from resolving all of a person's facts together: "active", or
+    "superseded" (a newer fact of the same kind and subject replaced it: history), or
+    "restated" (the same fact said again later, or quoted: one fact, from its first
+    message). ``natural`` is a stable key that user feedback attaches to.
+    """
+
+    person = pw.ForeignKeyField(Person, backref="facts", on_delete="CASCADE")
+    message = pw.ForeignKeyField(Message, on_delete="CASCADE")
+    kind = pw.TextField(index=True)
+    value = pw.TextField()
+    key = pw.TextField()
+    date = pw.TextField(null=True)  # YYYY-MM-DD or --MM-DD
+    confidence = pw.FloatField()
+    sensitive = pw.BooleanField(default=False)
+    sentence = pw.TextField(default="")
+    source = pw.TextField()  # the Message-ID
+    stated_at = pw.TextField()  # YYYY-MM-DD
+    state = pw.TextField(default="active", index=True)
+    natural = pw.TextField(index=True)
+
+
+class OpenLoop(BaseModel):
+    """A promise or an unanswered question, from one message."""
+
+    person = pw.ForeignKeyField(Person, backref="loops", on_delete="CASCADE")
+    message = pw.ForeignKeyField(Message, on_delete="CASCADE")
+    direction = pw.TextField()  # mine / theirs
+    kind = pw.TextField()  # promise / question
+    text = pw.TextField()
+    due = pw.TextField(null=True)  # YYYY-MM-DD
+    stated_at = UTCDateTimeField()
+    thread = pw.TextField(default="")
+    closed_by = pw.TextField(default="")  # the Message-ID that delivered or answered it
+    natural = pw.TextField(index=True)
+
+
+class Feedback(BaseModel):
+    """What the user said about a fact or a loop; survives re-inference (keyed by natural key)."""
+
+    target = pw.TextField()  # fact / loop
+    natural = pw.TextField()
+    verdict = pw.TextField()  # dismissed / confirmed / done
+    at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("target", "natural"), True),)
+
+
 MODELS: list[type[BaseModel]] = [
     SchemaVersion, Account, SyncState, Person, Address, Message, Location,
-    MessageAddress, Event, Attendee, Touchpoint, Quarantine,
+    MessageAddress, Event, Attendee, Touchpoint, Quarantine, Fact, OpenLoop, Feedback,
 ]
 
-# Each migration takes the schema from version n-1 to n. Version 1 is the first
-# release: creating the tables. Never edit a released step; add the next one.
+
+def _v2_listening(database: pw.Database) -> None:
+    """Version 2: facts, open loops, feedback; per-message word and question counts."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_column("message", "words", pw.IntegerField(default=0)),
+        migrator.add_column("message", "questions", pw.IntegerField(default=0)),
+        migrator.add_column("message", "inferred", pw.BooleanField(default=False)),
+        migrator.add_index("message", ("inferred",), False),
+    )
+    database.create_tables([Fact, OpenLoop, Feedback], safe=True)
+
+
+# MIGRATIONS[n] takes a database from schema version n+1 to n+2. A new database is
+# created at the current version from the models; an older one runs the steps it
+# lacks, in order. Never edit a released step; add the next one.
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
-    lambda database: database.create_tables(MODELS, safe=True),
+    _v2_listening,
 ]
-SCHEMA_VERSION = len(MIGRATIONS)
+SCHEMA_VERSION = len(MIGRATIONS) + 1
 
 
 def open_db(url: str) -> pw.Database:
@@ -253,9 +324,14 @@ def migrate(database: pw.Database) -> int:
         raise ConfigError(
             f"the database has schema version {found}, newer than this syncd ({SCHEMA_VERSION}): upgrade syncd"
         )
+    if found == 0:
+        with database.atomic():
+            database.create_tables(MODELS, safe=True)
+            SchemaVersion.create(version=SCHEMA_VERSION)
+        return found
     for version in range(found + 1, SCHEMA_VERSION + 1):
         with database.atomic():
-            MIGRATIONS[version - 1](database)
+            MIGRATIONS[version - 2](database)
             SchemaVersion.create(version=version)
         log.info("database migrated to schema version %s", version)
     return found

@@ -158,12 +158,18 @@ def sync(
         if should_stop():
             break
         results.append(sync_account(account, config, now, progress, should_stop))
-    derive(now)
+    derive(now, config.self_addresses)
     return results
 
 
-def derive(now: dt.datetime) -> None:
-    """Everything computed from the synced rows: meetings that have started, robots."""
+def derive(now: dt.datetime, self_addresses: frozenset[str]) -> None:
+    """Everything computed from the synced rows: meetings that have started, robots,
+    and what people told us (facts, open loops)."""
+    from syncd.listen import listen
+
     derive_started_meetings(now)
     with store.db.atomic():
         identity.refresh_automated()
+    heard = listen(self_addresses)
+    if heard.messages:
+        log.info("listened to %s messages: %s facts, %s open loops", heard.messages, heard.facts, heard.loops)

@@ -36,8 +36,17 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         (a.event.provider_id, a.address.email, a.partstat, a.organizer) for a in S.Attendee.select()
     )
     quarantine = sorted((q.account.name, q.stream, q.provider_id, q.error) for q in S.Quarantine.select())
+    facts = sorted(
+        (f.person.primary_email, f.kind, f.value, f.key, str(f.date), f.source, f.state, f.sensitive)
+        for f in S.Fact.select()
+    )
+    loops = sorted(
+        (lp.person.primary_email, lp.direction, lp.kind, lp.text, str(lp.due), lp.closed_by)
+        for lp in S.OpenLoop.select()
+    )
+    counts = sorted((m.message_id, m.words, m.questions, m.inferred) for m in S.Message.select())
     return {
         "messages": messages, "locations": locations, "addressed": addressed, "people": people,
         "addresses": addresses, "touchpoints": touchpoints, "events": events,
-        "attendees": attendees, "quarantine": quarantine,
+        "attendees": attendees, "quarantine": quarantine, "facts": facts, "loops": loops, "counts": counts,
     }

@@ -16,9 +16,9 @@ def test_new_database_is_at_the_current_schema_version(database_url: str) -> Non
     assert store.current_version(database) == store.SCHEMA_VERSION >= 1
     for model in store.MODELS:
         assert database.table_exists(model._meta.table_name)
-    # opening again migrates nothing and keeps one version row per step
+    # opening again migrates nothing
     assert store.migrate(database) == store.SCHEMA_VERSION
-    assert store.SchemaVersion.select().count() == store.SCHEMA_VERSION
+    assert store.SchemaVersion.select().count() == 1
 
 
 def test_a_newer_database_is_refused(tmp_path: Path) -> None:
@@ -30,12 +30,35 @@ def test_a_newer_database_is_refused(tmp_path: Path) -> None:
 
 def test_migrations_run_in_order_from_any_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     database = store.open_db(f"sqlite:///{tmp_path / 'y.db'}")
+    current = store.SCHEMA_VERSION
     ran: list[int] = []
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, lambda db: ran.append(2), lambda db: ran.append(3)])
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
-    assert store.migrate(database) == 1
-    assert ran == [2, 3]
-    assert store.current_version(database) == 3
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, lambda db: ran.append(current + 1), lambda db: ran.append(current + 2)])
+    monkeypatch.setattr(store, "SCHEMA_VERSION", current + 2)
+    assert store.migrate(database) == current
+    assert ran == [current + 1, current + 2]
+    assert store.current_version(database) == current + 2
+
+
+def test_version_1_database_migrates_to_2_keeping_its_rows(database_url: str) -> None:
+    """A database as the first release left it: no listening tables or columns."""
+    database = store.open_db(database_url)
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    store.Message.create(message_id="<old@x>", subject="kept", date=now)
+    database.drop_tables([store.Feedback, store.OpenLoop, store.Fact])
+    database.execute_sql("DROP INDEX message_inferred")
+    for column in ("words", "questions", "inferred"):
+        database.execute_sql(f"ALTER TABLE message DROP COLUMN {column}")
+    store.SchemaVersion.delete().execute()
+    store.SchemaVersion.create(version=1)
+    store.close_db()
+
+    database = store.open_db(database_url)
+    assert store.current_version(database) == 2
+    columns = {c.name for c in database.get_columns("message")}
+    assert {"words", "questions", "inferred"} <= columns
+    old = store.Message.get(store.Message.message_id == "<old@x>")
+    assert (old.subject, old.inferred, old.words) == ("kept", False, 0)
+    assert database.table_exists("fact") and database.table_exists("open_loop")
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:

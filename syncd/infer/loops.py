@@ -1,0 +1,428 @@
+"""Open loops: what was promised, and what was asked and never answered.
+
+Pure and rule-based, no clock (deadlines resolve against the message's own date),
+precision first: a sentence that is only maybe a loop is left out. Only the new text
+counts (``syncd.infer.text`` strips quotes, forwards and signatures); nothing comes
+from automated mail, nor from mail to more than ``MAX_GROUP`` other people.
+
+* ``find_loops(msg, self_addresses)`` -> the loops one message opens:
+
+  - mine/promise: the user's commitments in mail they sent ("I'll send you the deck by
+    Friday", "let me get back to you on the contract"), one per promise sentence,
+    with ``due`` when a deadline is given. Owed to the person named at the start of
+    the sentence, else in the greeting ("Hi Tom,"), else to each To recipient;
+  - theirs/promise: the same commitments made by a contact to the user;
+  - mine/question: what a contact asks of the user ("Could you send me...?", "Can we
+    move our call?", "Please send the invoice"), one loop per message. Pleasantries
+    ("How are you?", "How was your weekend?"), rhetorical questions and stock offers
+    ("let me know if you have any questions") are not loops, nor is mail where the
+    user is only on Cc or the greeting names someone else.
+
+* ``close_loops(loops, later, self_addresses)`` sets ``closed_by`` where later mail
+  delivers or answers (rules in its docstring); ``open_unanswered(loops, now)`` and
+  ``overdue_promises(loops, now)`` pick what still needs doing.
+* ``resolve_due(text, base)`` is the deadline resolver (a deadline, unlike a fact's
+  date, is the *last* day: "next week" is its Friday).
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable, Sequence
+
+from .model import Loop, MessageView
+from .text import new_text, sentences
+
+MAX_GROUP = 4  # mail to more people than this (besides the user) is a broadcast
+UNANSWERED_DAYS = 3.0  # open_unanswered: a question older than this is overdue
+WINDOW = dt.timedelta(days=14)  # other-thread delivery counts this long (no due date)
+GRACE = dt.timedelta(days=7)  # ... or until this long after the due date
+MAX_TEXT = 240
+MAX_QUESTION_WORDS = 30  # longer "questions" are run-on text or mangled bullets
+
+_I = re.IGNORECASE
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("".join(parts), _I)
+
+
+# -- what a promise, a question, a delivery look like ------------------------------------
+
+_WILL = r"(?:I|we)\s*(?:['’]ll|\s+will|\s+shall|['’]m\s+going\s+to|\s+am\s+going\s+to|['’]re\s+going\s+to|\s+are\s+going\s+to)"
+_ADV = (r"(?:\s+(?:also|definitely|certainly|then|just|quickly|personally|happily|gladly|first|now|try\s+to"
+        r"|try\s+and|make\s+sure\s+to|be\s+sure\s+to|aim\s+to|plan\s+to|be))*")
+_REPLY_VERBS = (r"get\s+back|follow[\s-]+up|circle\s+back|let\s+you\s+know|check|look\s+into|find\s+out|confirm"
+                r"|revert|respond|reply|update\s+you|reach\s+out|ping|call\s+you|give\s+you\s+a\s+(?:call|ring|shout)"
+                r"|touch\s+base|loop\s+back")
+_INTRO_VERBS = r"introduce|intro|connect\s+you|put\s+you\s+in\s+touch"
+_SEND_VERBS = (
+    r"send(?:ing)?|resend|forward(?:ing)?|shar(?:e|ing)|email|e-mail|shoot|drop\s+you|mail|upload|post|sign"
+    r"|draft|prepare|put\s+together|pull\s+together|write(?:\s+up)?|dig\s+(?:up|out)|review|take\s+a\s+look"
+    r"|have\s+a\s+look|look\s+(?:at|over|through)|set\s+up|schedule|book|arrange|sort\s+out|deliver|provide"
+    r"|return|bring|circulate|distribute|pass\s+(?:it\s+|them\s+)?along|compile"
+    r"|make\s+sure\s+(?:you|it|they)\s+(?:have|get|receive)s?|have\s+(?:my|our)\s+\w+\s+(?:send|share|forward|email|call|get)"
+    r"|get\s+(?:you|it|them|the|that|those|this|these|a|an|our|my)\b"
+    r"|have\s+(?:the|it|them|that|those|this|a|an|our|my)\b[^.?!]{0,60}?\b(?:to\s+you|over|ready|for\s+you|back\s+to\s+you|done)"
+)
+_PROMISE = _rx(
+    rf"(?:\b{_WILL}|^(?:will|I['’]ll)){_ADV}\s+(?P<verb>{_REPLY_VERBS}|{_INTRO_VERBS}|{_SEND_VERBS})\b",
+    r"|\blet\s+me\s+(?:\w+\s+){0,5}?(?P<let>get\s+back|check|find\s+out|look\s+into|dig\s+(?:up|into)",
+    r"|circle\s+back|confirm|follow\s+up|ask|talk\s+to|see\s+what\s+I\s+can)\b",
+)
+_PROMISE_CUES = ("'ll", "’ll", "will", "shall", "going to", "let me")
+_SEND_KIND = _rx(rf"\b(?:{_SEND_VERBS})")
+_REPLY_KIND = _rx(rf"\b(?:{_REPLY_VERBS}|let\s+me)\b")
+_INTRO_KIND = _rx(rf"\b(?:{_INTRO_VERBS})\b")
+_NOT_PROMISE = _rx(  # offers on condition, refusals, hedges
+    r"^(?:if\s+you\s+(?:want|like|need|prefer|['’]d\s+like|would\s+like)|if\s+(?:it|that)\s+helps)\b",
+    r"|\b(?:won['’]t|will\s+not|['’]ll\s+not|['’]ll\s+never|(?:I|we)\s+(?:might|may|hope\s+to|could))\b",
+)
+_PLEASANTRY = _rx(
+    r"^(?:and\s+|so\s+|oh,?\s+)?(?:how\s+(?:are|r)\s+(?:you|u|things|the\s+kids|the\s+family|you\s+guys|y'all)\b",
+    r"|how\s+(?:is|was|were|did|'s|’s|are)\s+(?:(?:your|the|you)\s+)?(?:\w+\s+){0,3}?(?:weekend|trip|holidays?",
+    r"|vacation|break|week|summer|winter|spring|flight|travels?|honeymoon|birthday|family|kids|wedding|life",
+    r"|it\s+going|everything|things|time\s+off)\b|how(?:'s|’s|\s+is|\s+are)\s+(?:life|things|it\s+going|everything)\b",
+    r"|how\s+have\s+you\s+been|how['’]ve\s+you\s+been|how\s+goes\s+it|what['’]s\s+(?:new|up|happening)|what\s+is\s+new",
+    r"|(?:I\s+)?hope\s+(?:you|all|things|everything|this|your)\b|how\s+(?:was|were)\b|how\s+could\s+you\s+(?:not|resist)",
+    r"|(?:can|could)\s+you\s+believe|guess\s+what|who\s+knew|who\s+doesn['’]t|what\s+could\s+go\s+wrong",
+    r"|who\s+(?:would|could)\s+have\s+(?:thought|guessed|known)|who['’]d\s+have\s+thought",
+    r"|what['’]s\s+not\s+to\s+(?:like|love)|(?:isn['’]t|wasn['’]t|aren['’]t|doesn['’]t|don['’]t)\s+(?:it|this|that|they|he|she)\b)",
+)
+_TAG_QUESTION = _rx(r"(?:,|\s)\s*(?:right|huh|eh|no|yeah|you\s+know)\s*\?+\W*$")
+_REPORTED = re.compile(r"[\"“]\s*[^\"“”]*\?\s*[\"”]\W*$")  # asked, "What ...?"
+_SHORT_OK = _rx(r"^(?:any\s+)?(?:thoughts|ideas|feedback|updates?|news|objections)\b|^sound\s+good",
+                r"|^(?:does\s+)?that\s+work|^ok(?:ay)?\b")
+_QUESTION_CUES = ("you", "please", "pls", "kindly", "lmk", "let me know", "me ", "us ")
+_REQUEST = _rx(
+    r"^(?:please|pls|kindly)\s+(?:(?:can|could|would)\s+you\s+)?(?:send|forward|share|confirm|let\s+(?:me|us)\s+know",
+    r"|get\s+back|call\s+me|give\s+me|get\s+me|reply|respond|rsvp|e-?mail\s+me|review|sign|look\s+(?:at|over)",
+    r"|take\s+a\s+look|check|advise\s+(?:me|us)|tell\s+me|remind\s+me|ping\s+me|text\s+me|update\s+me|approve)\b",
+    r"|\b(?:let\s+me\s+know|lmk)\b(?!\s+if\s+(?:you\s+)?(?:have|need|there|I\s+can|we\s+can|anything|any",
+    r"|you['’]d\s+like|you\s+would\s+like|you\s+want|that\s+helps|this\s+helps|it\s+helps))",
+    r"|\b(?:can|could|would)\s+you\b|\bI\s+was\s+wondering\s+if\b|\bwould\s+it\s+be\s+possible\b",
+    r"|\bI['’]?d\s+(?:appreciate|be\s+grateful)\s+if\s+you\b|^(?:send|forward|share|shoot|email|give|ping|tell",
+    r"|remind|text)\s+(?:me|us)\b|\b(?:would|I['’]?d)\s+love\s+(?:your|to\s+(?:hear|get|have)\s+your)",
+    r"\s+(?:thoughts|feedback|input|take|opinion|views|advice)\b",
+)
+_NOT_REQUEST = _rx(r"\b(?:feel\s+free|don['’]t\s+hesitate|do\s+not\s+hesitate|no\s+rush|no\s+need\s+to)\b",
+                   r"|\blet\s+me\s+know\s+if\s+(?:you\s+)?(?:have|need|there|anything|any)\b")
+_DELIVERY = _rx(
+    r"\b(?:here(?:['’]s|\s+is|\s+are|\s+it\s+is|\s+they\s+are|\s+you\s+go)|attached|attaching|enclosed|as\s+promised",
+    r"|(?:please|pls)\s+find|find\s+(?:it\s+|them\s+)?(?:below|attached|enclosed)|see\s+(?:the\s+)?(?:attached|below)",
+    r"|(?:I|we)(?:['’]ve|\s+have)\s+(?:just\s+)?(?:attached|sent|shared|forwarded|uploaded|added|signed)",
+    r"|just\s+(?:sent|shared|forwarded|signed)|sending\s+(?:it\s+|this\s+|them\s+|you\s+)?(?:over|along|through)",
+    r"|(?:sent|shared|forwarded)\s+(?:it|them|you)\b)",
+)
+_INTRODUCED = _rx(r"\b(?:meet|introduc(?:e|ing)|connecting\s+you|e-?intro|looping\s+in)\b")
+
+# -- addressing: greetings and names ----------------------------------------------------
+
+_GREETING = _rx(
+    r"^(?:hi|hello|hey|dear|hiya|morning|good\s+(?:morning|afternoon|evening))\b[ \t,]*",
+    r"(?P<names>(?-i:[A-Z])[\w.'’-]*(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)(?-i:[A-Z])[\w.'’-]*){0,4})?[ \t]*[,:!.—–-]*[ \t]*",
+)
+_VOCATIVE = re.compile(r"^(?P<names>[A-Z][\w'’-]+(?:\s*(?:,|and|&)\s*[A-Z][\w'’-]+){0,3})\s*(?:,|—|–|--?|:)\s+")
+_LONE_QMARK = re.compile(r"(\s)\?(?=\s)")
+_LOCAL_SPLIT = re.compile(r"[._+-]")
+_QMARK_SPLIT = re.compile(r"(?<=\?)\s+")
+_NAME_SPLIT = _rx(r"\s*(?:,|\band\b|&)\s*")
+
+
+def _name_index(msg: MessageView) -> dict[str, str]:
+    """First names and address local parts of everyone on the message -> address."""
+    index: dict[str, str] = {}
+    for addr in (msg.sender, *msg.recipients):
+        local = _LOCAL_SPLIT.split(addr.partition("@")[0], 1)[0]
+        if len(local) > 1:
+            index.setdefault(local, addr)
+    for addr, name in msg.names:
+        if first := name.replace(",", " ").split():
+            index[first[0].lower()] = addr.lower()
+    return index
+
+
+def _named(names: str, index: dict[str, str]) -> set[str] | None:
+    """Addresses named in a greeting or vocative; None unless every name is known."""
+    found = {index.get(n.lower()) for n in _NAME_SPLIT.split(names.strip()) if n}
+    return None if not found or None in found else {a for a in found if a}
+
+
+def _vocative(sentence: str, index: dict[str, str]) -> tuple[set[str] | None, str]:
+    """("Sam, can you...") -> ({sam's address}, "can you...")."""
+    v = _VOCATIVE.match(sentence)
+    if v and (named := _named(v.group("names"), index)) is not None:
+        return named, sentence[v.end():]
+    return None, sentence
+
+
+def _clauses(body: str, index: dict[str, str]) -> tuple[set[str] | None, list[str]]:
+    """(addresses the greeting names, the sentences of the new text)."""
+    first, _, rest = new_text(body).lstrip().partition("\n")
+    addressed: set[str] | None = None
+    if m := _GREETING.match(first):
+        addressed = _named(m.group("names"), index) if m.group("names") else None
+        first = first[m.end():]
+    else:
+        addressed, first = _vocative(first, index)
+    text = f"{first}\n{rest}"
+    if " ?" in text or "\n?" in text:  # a lone "?" is a bullet mangled by a charset
+        text = _LONE_QMARK.sub(r"\1•", text)
+    out: list[str] = []
+    for s in sentences(text):
+        parts = _QMARK_SPLIT.split(s) if "?" in s[:-1] else [s]
+        out.extend(" ".join(p.split()) for p in parts if p.strip())
+    return addressed, out
+
+
+# -- due dates ----------------------------------------------------------------------------
+
+_WEEKDAY = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_WEEKDAY.update({"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4})
+_MONTH = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTH.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {"sept": 9})
+_NUM = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "a couple of": 2, "a couple": 2, "a few": 3}
+_MONTHS_RE = "|".join(sorted(_MONTH, key=len, reverse=True))
+_DAYS_RE = "|".join(sorted(_WEEKDAY, key=len, reverse=True))
+_DUE = _rx(
+    r"(?P<today>\b(?:today|tonight|this\s+(?:morning|afternoon|evening)|later\s+today|eod|e\.o\.d\.?|cob|eob",
+    r"|end\s+of\s+(?:the\s+)?(?:day|business)|close\s+of\s+business)\b)|(?P<tomorrow>\b(?:tomorrow|tmrw|tmr)\b)",
+    r"|(?P<eow>\b(?:end\s+of\s+(?:the\s+|this\s+)?week|eow|the\s+weekend|this\s+week)\b)",
+    r"|(?P<nextweek>\b(?:(?P<part>early|mid|middle\s+of|end\s+of|late)\s+)?next\s+week\b)",
+    r"|(?P<eom>\bend\s+of\s+(?:the\s+|this\s+)?month\b)|(?P<nextmonth>\bnext\s+month\b)",
+    r"|(?P<inn>\b(?:in|within)\s+(?P<n>\d+|a\s+couple(?:\s+of)?|a\s+few|a|one|two|three|four)\s+(?P<unit>days?|weeks?)\b)",
+    rf"|(?P<md>\b(?P<mon1>{_MONTHS_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b",
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MONTHS_RE})\b)",
+    rf"|(?P<wd>\b(?:(?P<rel>this|next|on|by)\s+)?(?P<day>{_DAYS_RE})\b)|(?P<nth>\bthe\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)\b)",
+)
+_DAY_AFTER = _rx(rf"\s*(?:on\s+|by\s+)?(?:tomorrow|{_DAYS_RE}|{_MONTHS_RE})\b")
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def resolve_due(text: str, base: dt.date) -> dt.date | None:
+    """The first deadline named in ``text``, resolved against ``base`` (the message date).
+
+    "today"/"EOD" -> base; "tomorrow" -> base+1; "end of week" -> that Friday; "next
+    week" -> Friday of next week ("early next week" -> its Tuesday); "Friday" -> the
+    next Friday after base, "this Friday" -> this week's, "next Friday" -> next week's;
+    "March 3" -> the next March 3 on or after base; "the 31st" -> the next 31st;
+    "in two days" -> base+2; "end of month" -> its last day.
+    """
+    m = _DUE.search(text)
+    if m is None:
+        return None
+    monday = base - dt.timedelta(days=base.weekday())
+    if m.group("today"):  # "EOD Friday" is Friday
+        return resolve_due(text[m.end():], base) if _DAY_AFTER.match(text, m.end()) else base
+    if m.group("tomorrow"):
+        return base + dt.timedelta(days=1)
+    if m.group("eow"):
+        friday = monday + dt.timedelta(days=4)  # said on a weekend: the coming week's
+        return friday if friday >= base else friday + dt.timedelta(days=7)
+    if m.group("nextweek"):
+        part = (m.group("part") or "").lower()
+        return monday + dt.timedelta(days=8 if part == "early" else 9 if part.startswith("mid") else 11)
+    if m.group("eom") or m.group("nextmonth"):
+        return _month_end(base.year, base.month + (1 if m.group("nextmonth") else 0))
+    if m.group("inn"):
+        raw = " ".join(m.group("n").lower().split())
+        n = int(raw) if raw.isdigit() else _NUM.get(raw, 1)
+        return base + dt.timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1))
+    if m.group("md") or m.group("nth"):
+        day = int(m.group("d1") or m.group("d2") or m.group("d3"))
+        named = m.group("mon1") or m.group("mon2")
+        months = [(base.year, _MONTH[named.lower()]), (base.year + 1, _MONTH[named.lower()])] if named else [
+            (base.year, base.month + k) for k in range(3)
+        ]
+        for year, month in months:
+            end = _month_end(year, month)
+            if day <= end.day and (when := end.replace(day=day)) >= base:
+                return when
+        return None
+    day, rel = _WEEKDAY[m.group("day").lower()], (m.group("rel") or "").lower()
+    if rel == "next":
+        return monday + dt.timedelta(days=7 + day)
+    ahead = (day - base.weekday()) % 7
+    return base + dt.timedelta(days=7 if ahead == 0 and rel != "this" else ahead)
+
+
+# -- finding loops ----------------------------------------------------------------------
+
+
+def _is_question(sentence: str) -> bool:
+    s = sentence.strip().strip("\"'()[]*_ ")
+    if "?" not in s and not any(c in s.lower() + " " for c in _QUESTION_CUES):
+        return False
+    if _PLEASANTRY.search(s) or _NOT_REQUEST.search(s) or len(s.split()) > MAX_QUESTION_WORDS:
+        return False
+    if re.search(r"\?[\s\W]*$", s):
+        if _TAG_QUESTION.search(s) or _REPORTED.search(sentence):
+            return False
+        return len(re.findall(r"\w+", s)) >= 3 or bool(_SHORT_OK.search(s))
+    return bool(_REQUEST.search(s))
+
+
+def _promise(sentence: str) -> re.Match[str] | None:
+    low = sentence.lower()
+    if low.rstrip().endswith("?") or not any(c in low for c in _PROMISE_CUES):
+        return None
+    m = _PROMISE.search(sentence)
+    return None if m is None or _NOT_PROMISE.search(sentence) else m
+
+
+def find_loops(msg: MessageView, self_addresses: Collection[str]) -> list[Loop]:
+    """The open loops one message starts (see the module docstring)."""
+    mine = frozenset(a.lower() for a in self_addresses)
+    outgoing = msg.outgoing or msg.sender in mine
+    others = set(msg.recipients) - mine
+    if msg.automated or (not outgoing and (len(others) > MAX_GROUP or (mine and msg.to and not mine & set(msg.to)))):
+        return []  # automated, a mailing to many, or the user is only copied
+    index = _name_index(msg)
+    addressed, clauses = _clauses(msg.text, index)
+    loops: list[Loop] = []
+
+    def add(person: str, direction: str, kind: str, text: str, due: dt.date | None = None) -> None:
+        text = text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
+        loops.append(Loop(person, direction, kind, text, msg.message_id, msg.date, msg.thread or msg.message_id, due))
+
+    if outgoing:
+        to = [a for a in msg.to if a not in mine] or [a for a in msg.cc if a not in mine]
+        for s in clauses:
+            named, rest = _vocative(s, index)
+            if (m := _promise(rest)) is None:
+                continue
+            people = named or (addressed & others if addressed else None)
+            if not people:
+                people = set(to) if len(to) <= MAX_GROUP else set()
+            for person in sorted(people - mine):
+                add(person, "mine", "promise", s, resolve_due(rest[m.start():], msg.date.date()))
+        return loops
+    if addressed is not None and not addressed & mine and addressed - {msg.sender}:
+        return []  # "Hi Sam," — to another person on the thread
+    asked: list[str] = []
+    for s in clauses:
+        named, rest = _vocative(s, index)
+        if named is not None and not named & mine:
+            continue
+        if (m := _promise(rest)) is not None:
+            add(msg.sender, "theirs", "promise", s, resolve_due(rest[m.start():], msg.date.date()))
+        elif _is_question(rest):
+            asked.append(s)
+    if asked:
+        add(msg.sender, "mine", "question", " ".join(asked[:3]))
+    return loops
+
+
+# -- closing loops ------------------------------------------------------------------------
+
+_STOP = frozenset(
+    ["about", "after", "again", "also", "been", "before", "being", "could", "does", "doing", "done", "from", "have", "here", "just", "know", "later", "like", "make", "more", "most", "much", "need", "next", "only", "other", "over", "please", "quick", "really", "same", "send", "sent", "share", "shared", "should", "some", "soon", "sure", "than", "thank", "thanks", "that", "their", "them", "then", "there", "these", "they", "thing", "think", "this", "those", "through", "today", "tomorrow", "very", "want", "week", "weeks", "well", "were", "what", "when", "where", "which", "while", "will", "with", "would", "your", "yours", "you'll", "i'll", "we'll", "back", "follow", "check", "look", "find", "note", "let's", "great", "good", "best", "sorry", "time", "around"]
+    + [d.lower() for d in calendar.day_name] + [m.lower() for m in calendar.month_name if m]
+)
+_TOKEN = re.compile(r"\b(?:[A-Za-z][a-z]{3,}|[A-Z]{2,})\b")
+
+
+def _keywords(text: str, drop: str = "") -> frozenset[str]:
+    """Content words (crudely singular) of ``text``, minus stop words and ``drop``."""
+    words = {w.lower().removesuffix("s") for w in _TOKEN.findall(text)}
+    return frozenset(w for w in words if w not in _STOP and w + "s" not in _STOP and w != drop)
+
+
+def _promise_kind(text: str) -> str:
+    """"intro", "reply" (any answer delivers it) or "send" (needs a deliverable)."""
+    m = _PROMISE.search(text)
+    said = m.group(0) if m else text
+    if _INTRO_KIND.search(said):
+        return "intro"
+    if (m and m.group("let")) or (_REPLY_KIND.search(said) and not _SEND_KIND.search(said)):
+        return "reply"
+    return "send"
+
+
+def close_loops(
+    loops: Sequence[Loop], later: Iterable[MessageView], self_addresses: Collection[str]
+) -> list[Loop]:
+    """``loops`` in the same order, with ``closed_by`` set where later mail closes them.
+
+    Only mail dated after the loop and not automated closes it; the first closing
+    message by date wins; loops already closed are kept as they are.
+
+    * mine/question: the user's later mail to the person in the same thread; in
+      another thread, one about the same thing (it shares a content word with the
+      question, "pricing model"), so a note about something else does not count.
+    * mine/promise: later mail from the user to the person that delivers it. In the
+      same thread any answer delivers "get back to you / let you know / follow up";
+      a "send" promise needs an attachment or delivery words ("here is", "attached",
+      "as promised", "please find"). In another thread such a delivery counts until
+      ``GRACE`` after the due date (or ``WINDOW`` after the promise without one) and
+      must share a content word with the promise. An introduction closes with mail
+      to the person and someone else that has intro words ("meet", "introducing").
+    * theirs/promise: the same rules, for mail from the person to the user.
+    """
+    mine = frozenset(a.lower() for a in self_addresses)
+    to_person: dict[str, list[MessageView]] = {}
+    from_person: dict[str, list[MessageView]] = {}
+    for m in sorted(later, key=lambda m: m.date):
+        if m.automated:
+            continue
+        if m.outgoing or m.sender in mine:
+            for r in set(m.recipients) - mine:
+                to_person.setdefault(r, []).append(m)
+        else:
+            from_person.setdefault(m.sender, []).append(m)
+    bodies: dict[str, str] = {}
+
+    def body(m: MessageView) -> str:
+        if m.message_id not in bodies:
+            bodies[m.message_id] = new_text(m.text)
+        return bodies[m.message_id]
+
+    def closes(lp: Loop, kind: str, m: MessageView, until: dt.datetime, words: frozenset[str]) -> bool:
+        delivered = m.has_attachments or bool(_DELIVERY.search(body(m)))
+        if (m.thread or m.message_id) == lp.thread:
+            return kind in ("question", "reply") or delivered
+        if kind == "question":
+            return bool(words & _keywords(m.subject + "\n" + body(m)))
+        if kind == "intro":
+            return bool(_INTRODUCED.search(body(m))) and len(set(m.recipients) - mine) > 1
+        return m.date <= until and delivered and bool(words & _keywords(m.subject + "\n" + body(m)))
+
+    closed: list[Loop] = []
+    for lp in loops:
+        if lp.closed_by:
+            closed.append(lp)
+            continue
+        kind = "question" if lp.kind == "question" else _promise_kind(lp.text)
+        due_end = dt.datetime.combine(lp.due, dt.time.max, lp.stated_at.tzinfo) if lp.due else None
+        until = due_end + GRACE if due_end else lp.stated_at + WINDOW
+        words = _keywords(lp.text, lp.person.partition("@")[0].lower())
+        pool = (to_person if lp.direction == "mine" else from_person).get(lp.person, [])
+        by = next(
+            (m.message_id for m in pool
+             if m.date > lp.stated_at and m.message_id != lp.source and closes(lp, kind, m, until, words)),
+            "",
+        )
+        closed.append(dataclasses.replace(lp, closed_by=by) if by else lp)
+    return closed
+
+
+def open_unanswered(loops: Iterable[Loop], now: dt.datetime, days: float = UNANSWERED_DAYS) -> list[Loop]:
+    """Questions to the user, still open and older than ``days`` at ``now``; oldest first."""
+    cutoff = now - dt.timedelta(days=days)
+    found = [lp for lp in loops if lp.kind == "question" and lp.direction == "mine" and not lp.closed_by
+             and lp.stated_at <= cutoff]
+    return sorted(found, key=lambda lp: lp.stated_at)
+
+
+def overdue_promises(loops: Iterable[Loop], now: dt.datetime) -> list[Loop]:
+    """Open promises (either way) whose due date is before ``now``'s date; oldest due first."""
+    today = now.date()
+    found = [lp for lp in loops if lp.kind == "promise" and not lp.closed_by and lp.due and lp.due < today]
+    return sorted(found, key=lambda lp: (lp.due or today, lp.stated_at))

@@ -1,0 +1,204 @@
+"""What syncd knows about people, for the CLI and the briefing: facts, open loops,
+relationship health. Plain dicts out, ready for JSON (shared FACTS.md fixes the facts
+shape); user feedback applied; projections made for "today".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import peewee as pw
+
+from syncd import store
+from syncd.errors import ConfigError
+from syncd.identity import find_person
+from syncd.infer.fact_resolve import project
+from syncd.infer.health import going_cold, health
+from syncd.infer.loops import UNANSWERED_DAYS
+from syncd.infer.model import Fact, Health, Touch
+
+F, L, P, T, M, FB = store.Fact, store.OpenLoop, store.Person, store.Touchpoint, store.Message, store.Feedback
+
+
+def _feedback(target: str) -> dict[str, str]:
+    return dict(FB.select(FB.natural, FB.verdict).where(FB.target == target).tuples())
+
+
+def _fact_dict(row: store.Fact, email: str, verdict: str | None) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "person": email,
+        "kind": row.kind,
+        "value": row.value,
+        "date": row.date,
+        "confidence": 1.0 if verdict == "confirmed" else round(row.confidence, 2),
+        "source": row.source,
+        "stated_at": row.stated_at,
+        "sensitive": row.sensitive,
+        "projected": False,
+        "sentence": row.sentence,
+        "state": "dismissed" if verdict == "dismissed" else row.state,
+        "confirmed": verdict == "confirmed",
+    }
+
+
+def facts(person: str | None = None, kind: str | None = None, include_all: bool = False,
+          today: dt.date | None = None, person_id: int | None = None) -> list[dict[str, Any]]:
+    """Active facts (``include_all``: superseded, restated and dismissed too), and the
+    projections made from the active ones for ``today``."""
+    query = F.select(F, P.primary_email).join(P).order_by(P.primary_email, F.kind, F.stated_at, F.id)
+    if person is not None:
+        query = query.where(F.person == find_person(person).id)
+    if person_id is not None:
+        query = query.where(F.person == person_id)
+    if kind is not None:
+        query = query.where(F.kind == kind)
+    verdicts = _feedback("fact")
+    out = []
+    live: list[tuple[store.Fact, Fact]] = []
+    for row in query:
+        verdict = verdicts.get(row.natural)
+        item = _fact_dict(row, row.person.primary_email, verdict)
+        if item["state"] == "active":
+            live.append((row, Fact(
+                person=item["person"], kind=row.kind, value=row.value, key=row.key, source=row.source,
+                stated_at=dt.date.fromisoformat(row.stated_at), sentence=row.sentence,
+                confidence=item["confidence"], date=row.date, sensitive=row.sensitive,
+            )))
+        if include_all or item["state"] == "active":
+            out.append(item)
+    if today is not None:
+        for p in project([f for _, f in live], today):
+            if kind is not None and p.kind != kind:
+                continue
+            out.append({
+                "id": None, "person": p.person, "kind": p.kind, "value": p.value, "date": p.date,
+                "confidence": round(p.confidence, 2), "source": p.source, "stated_at": p.stated_at.isoformat(),
+                "sensitive": p.sensitive, "projected": True, "basis": p.basis, "sentence": p.sentence,
+                "state": "active", "confirmed": False,
+            })
+    return out
+
+
+def fact_feedback(fact_id: int, verdict: str, now: dt.datetime) -> dict[str, Any]:
+    row = F.get_or_none(F.id == fact_id)
+    if row is None:
+        raise ConfigError(f"no fact with id {fact_id} (see `syncd facts --all`)")
+    (
+        FB.insert(target="fact", natural=row.natural, verdict=verdict, at=now)
+        .on_conflict(conflict_target=[FB.target, FB.natural], update={FB.verdict: verdict, FB.at: now})
+        .execute()
+    )
+    return _fact_dict(row, row.person.primary_email, verdict)
+
+
+# Past these, an open loop is "stale": most likely settled off-mail, no longer worth a nudge.
+STALE_AFTER_DUE = dt.timedelta(days=45)
+STALE_PROMISE = dt.timedelta(days=90)
+STALE_QUESTION = dt.timedelta(days=60)
+
+
+def _stale(row: store.OpenLoop, due: dt.date | None, now: dt.datetime) -> bool:
+    if due is not None:
+        return now.date() - due > STALE_AFTER_DUE
+    limit = STALE_QUESTION if row.kind == "question" else STALE_PROMISE
+    return now - row.stated_at > limit
+
+
+def loops(person: str | None = None, now: dt.datetime | None = None, include_all: bool = False,
+          person_id: int | None = None) -> list[dict[str, Any]]:
+    """Open loops: promises not yet delivered; their questions still unanswered after a
+    few days. Old ones go stale. ``include_all`` adds closed, done and stale ones."""
+    query = L.select(L, P.primary_email, M.message_id).join(P).switch(L).join(M).order_by(L.stated_at, L.id)
+    if person is not None:
+        query = query.where(L.person == find_person(person).id)
+    if person_id is not None:
+        query = query.where(L.person == person_id)
+    done = _feedback("loop")
+    out = []
+    for row in query:
+        due = dt.date.fromisoformat(row.due) if row.due else None
+        status = "done" if done.get(row.natural) == "done" else ("closed" if row.closed_by else "open")
+        if status == "open" and now is not None:
+            if row.kind == "question" and now - row.stated_at < dt.timedelta(days=UNANSWERED_DAYS):
+                continue  # not unanswered yet: give the user a few days
+            if _stale(row, due, now):
+                status = "stale"
+        if status != "open" and not include_all:
+            continue
+        out.append({
+            "id": row.id, "person": row.person.primary_email, "direction": row.direction, "kind": row.kind,
+            "text": row.text, "due": row.due, "stated_at": row.stated_at.isoformat(),
+            "source": row.message.message_id, "status": status, "closed_by": row.closed_by or None,
+            "overdue": bool(due and now and status == "open" and due < now.date()),
+        })
+    return out
+
+
+def loop_done(loop_id: int, now: dt.datetime) -> None:
+    row = L.get_or_none(L.id == loop_id)
+    if row is None:
+        raise ConfigError(f"no open loop with id {loop_id} (see `syncd loops`)")
+    (
+        FB.insert(target="loop", natural=row.natural, verdict="done", at=now)
+        .on_conflict(conflict_target=[FB.target, FB.natural], update={FB.verdict: "done", FB.at: now})
+        .execute()
+    )
+
+
+def touches(person_ids: list[int] | None = None) -> dict[int, list[Touch]]:
+    """Touchpoints as health sees them, per person, oldest first."""
+    query = (
+        T.select(T.person, T.kind, T.at, M.words, M.questions, M.in_reply_to)
+        .join(M, pw.JOIN.LEFT_OUTER)
+        .order_by(T.at)
+    )
+    if person_ids is not None:
+        query = query.where(T.person.in_(person_ids))
+    rows = list(query.tuples())
+    replied = {r[5] for r in rows if r[5]}
+    dates: dict[str, dt.datetime] = {}
+    wanted = sorted(replied)
+    for start in range(0, len(wanted), 400):
+        for message_id, date in M.select(M.message_id, M.date).where(M.message_id.in_(wanted[start:start + 400])).tuples():
+            if date is not None:
+                dates[message_id] = M.date.python_value(date) if isinstance(date, str) else date
+    direction = {"received": "in", "sent": "out", "meeting": "meeting"}
+    out: dict[int, list[Touch]] = defaultdict(list)
+    for person_id, kind, at, words, questions, in_reply_to in rows:
+        at = T.at.python_value(at) if isinstance(at, str) else at
+        out[person_id].append(Touch(
+            at=at, direction=direction[kind], words=words or 0, questions=questions or 0,
+            reply_to_at=dates.get(in_reply_to) if in_reply_to else None,
+        ))
+    return out
+
+
+def healths(now: dt.datetime) -> list[tuple[store.Person, Health]]:
+    people = {p.id: p for p in P.select().where((P.is_self == False) & (P.automated == False) & (P.muted == False))}  # noqa: E712
+    found = touches()
+    return [(people[pid], health(people[pid].primary_email, ts, now)) for pid, ts in found.items() if pid in people]
+
+
+def cold(now: dt.datetime, limit: int = 10) -> list[dict[str, Any]]:
+    """The relationships most overdue against their own rhythm, with the reason."""
+    pairs = healths(now)
+    by_email = {p.primary_email: p for p, _ in pairs}
+    out = []
+    for h in going_cold([h for _, h in pairs], now, limit):
+        person = by_email[h.person]
+        last = (
+            T.select(T.subject).where((T.person == person.id) & (T.kind != "meeting"))
+            .order_by(T.at.desc()).limit(1).scalar()
+        )
+        out.append({
+            "email": h.person, "name": person.name,
+            "last_contact": h.last_contact.isoformat() if h.last_contact else None,
+            "rhythm_days": round(h.rhythm_days, 1) if h.rhythm_days else None,
+            "days_since": round(h.days_since, 1) if h.days_since is not None else None,
+            "overdue": round(h.overdue, 2), "score": round(h.cold_score, 3), "reason": h.reason,
+            "last_subject": last or "",
+        })
+    return out

@@ -1,0 +1,228 @@
+"""The listening step: run inference over new messages and keep what it finds.
+
+Inference itself (``syncd.infer``) is pure; this module is the glue. It reads the
+messages ingest marked not yet ``inferred``, builds ``MessageView`` values, stores the
+facts and open loops each one yields (pointing at the message, so deleting the
+message deletes them), then, for the people those messages touched, resolves facts
+(dedupe, supersede) and closes loops that later mail delivered on. Each batch commits
+on its own, so a crash loses nothing and a replay adds nothing.
+
+User feedback (a dismissed fact, a loop marked done) is kept by natural key in
+``Feedback`` and survives ``reinfer``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from syncd import store
+from syncd.infer.fact_resolve import resolve
+from syncd.infer.facts import extract_facts
+from syncd.infer.loops import close_loops, find_loops
+from syncd.infer.model import Fact, Loop, MessageView
+from syncd.infer.text import new_text, sentences
+
+log = logging.getLogger(__name__)
+
+BATCH = 300
+_WORD = re.compile(r"\w+")
+M, MA, A = store.Message, store.MessageAddress, store.Address
+
+
+@dataclass
+class Heard:
+    messages: int = 0
+    facts: int = 0
+    loops: int = 0
+
+
+def fact_natural(person: str, kind: str, key: str, value: str) -> str:
+    return f"{person}|{kind}|{key}|{' '.join(_WORD.findall(value.lower()))}"
+
+
+def loop_natural(source: str, direction: str, kind: str, text: str) -> str:
+    return f"{source}|{direction}|{kind}|{' '.join(_WORD.findall(text.lower()))[:120]}"
+
+
+def views(message_ids: Sequence[int], self_addresses: frozenset[str]) -> dict[int, MessageView]:
+    """MessageViews for stored messages, addresses resolved in one query per chunk."""
+    out: dict[int, MessageView] = {}
+    for start in range(0, len(message_ids), 400):
+        chunk = list(message_ids[start:start + 400])
+        roles: dict[int, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+        query = (
+            MA.select(MA.message, MA.role, A.email, A.name).join(A).where(MA.message.in_(chunk)).tuples()
+        )
+        for message_id, role, email, name in query:
+            roles[message_id][role].append((email, name))
+        for m in M.select().where(M.id.in_(chunk)):
+            if m.date is None:
+                continue
+            r = roles[m.id]
+            sender, sender_name = (r["from"][0] if r["from"] else ("", ""))
+            everyone = r["from"] + r["to"] + r["cc"]
+            out[m.id] = MessageView(
+                message_id=m.message_id,
+                date=m.date,
+                sender=sender,
+                text=m.body,
+                subject=m.subject,
+                sender_name=sender_name,
+                to=tuple(e for e, _ in r["to"]),
+                cc=tuple(e for e, _ in r["cc"]),
+                names=tuple((e, n) for e, n in everyone if n),
+                outgoing=m.outgoing or sender in self_addresses,
+                automated=m.automated,
+                thread=m.thread,
+                in_reply_to=m.in_reply_to,
+                has_attachments=bool(m.attachments),
+            )
+    return out
+
+
+def _person_ids(emails: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(emails))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 400):
+        query = A.select(A.email, A.person).where(A.email.in_(wanted[start:start + 400])).tuples()
+        found.update(query)
+    return found
+
+
+def listen(self_addresses: frozenset[str], limit: int | None = None) -> Heard:
+    """Infer from every message not yet read; returns what was heard."""
+    heard = Heard()
+    touched: set[int] = set()
+    while limit is None or heard.messages < limit:
+        batch = [m for (m,) in M.select(M.id).where(M.inferred == False).order_by(M.date, M.id).limit(BATCH).tuples()]  # noqa: E712
+        if not batch:
+            break
+        with store.db.atomic():
+            found = views(batch, self_addresses)
+            facts: list[tuple[int, Fact]] = []
+            loops: list[tuple[int, Loop]] = []
+            counts: dict[int, tuple[int, int]] = {}
+            for message_id, view in found.items():
+                if view.automated:
+                    continue
+                body = new_text(view.text)
+                counts[message_id] = (len(_WORD.findall(body)), sum(1 for s in sentences(body) if s.rstrip().endswith("?")))
+                facts.extend((message_id, f) for f in extract_facts(view, self_addresses))
+                loops.extend((message_id, lp) for lp in find_loops(view, self_addresses))
+            people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
+            fact_rows = [
+                {
+                    "person": people[f.person], "message": mid, "kind": f.kind, "value": f.value, "key": f.key,
+                    "date": f.date, "confidence": f.confidence, "sensitive": f.sensitive, "sentence": f.sentence[:500],
+                    "source": f.source, "stated_at": f.stated_at.isoformat(), "state": "active",
+                    "natural": fact_natural(f.person, f.kind, f.key, f.value),
+                }
+                for mid, f in facts if f.person in people
+            ]
+            loop_rows = [
+                {
+                    "person": people[lp.person], "message": mid, "direction": lp.direction, "kind": lp.kind,
+                    "text": lp.text[:1000], "due": lp.due.isoformat() if lp.due else None, "stated_at": lp.stated_at,
+                    "thread": lp.thread, "closed_by": lp.closed_by,
+                    "natural": loop_natural(lp.source, lp.direction, lp.kind, lp.text),
+                }
+                for mid, lp in loops if lp.person in people
+            ]
+            for start in range(0, len(fact_rows), 100):
+                store.Fact.insert_many(fact_rows[start:start + 100]).execute()
+            for start in range(0, len(loop_rows), 100):
+                store.OpenLoop.insert_many(loop_rows[start:start + 100]).execute()
+            for message_id, (words, questions) in counts.items():
+                M.update(words=words, questions=questions).where(M.id == message_id).execute()
+            M.update(inferred=True).where(M.id.in_(batch)).execute()
+            touched.update(row["person"] for row in fact_rows)
+            touched.update(row["person"] for row in loop_rows)
+            touched.update(_people_of(batch))
+        heard.messages += len(batch)
+        heard.facts += len(fact_rows)
+        heard.loops += len(loop_rows)
+    if touched:
+        with store.db.atomic():
+            resolve_facts(touched)
+            close_open_loops(touched, self_addresses)
+    return heard
+
+
+def _people_of(message_ids: Sequence[int]) -> set[int]:
+    query = A.select(A.person).join(MA).where(MA.message.in_(list(message_ids))).distinct().tuples()
+    return {p for (p,) in query}
+
+
+def _as_fact(row: store.Fact, email: str) -> Fact:
+    return Fact(
+        person=email, kind=row.kind, value=row.value, key=row.key, source=row.source,
+        stated_at=dt.date.fromisoformat(row.stated_at), sentence=row.sentence, confidence=row.confidence,
+        date=row.date, sensitive=row.sensitive,
+    )
+
+
+def resolve_facts(person_ids: Iterable[int]) -> None:
+    """Mark each person's facts active, superseded (history) or restated (a repeat)."""
+    for person_id in person_ids:
+        rows = list(store.Fact.select().where(store.Fact.person == person_id).order_by(store.Fact.stated_at, store.Fact.id))
+        if not rows:
+            continue
+        email = rows[0].person.primary_email
+        facts = [_as_fact(r, email) for r in rows]
+        by_identity = {(f.source, f.kind, f.value, f.date): r.id for f, r in zip(facts, rows)}
+        state = dict.fromkeys((r.id for r in rows), "restated")
+        for outcome in resolve(facts):
+            f = outcome.fact
+            row_id = by_identity.get((f.source, f.kind, f.value, f.date))
+            if row_id is not None:
+                state[row_id] = "active" if outcome.active else "superseded"
+        for value in ("active", "superseded", "restated"):
+            ids = [i for i, s in state.items() if s == value]
+            if ids:
+                store.Fact.update(state=value).where(store.Fact.id.in_(ids) & (store.Fact.state != value)).execute()
+
+
+def close_open_loops(person_ids: Iterable[int], self_addresses: frozenset[str]) -> None:
+    """Close loops that later mail delivered on or answered."""
+    for person_id in person_ids:
+        rows = list(store.OpenLoop.select().where((store.OpenLoop.person == person_id) & (store.OpenLoop.closed_by == "")))
+        if not rows:
+            continue
+        email = store.Person.get_by_id(person_id).primary_email
+        addresses = [a for (a,) in A.select(A.email).where(A.person == person_id).tuples()]
+        since = min(r.stated_at for r in rows)
+        later_ids = [
+            m for (m,) in M.select(M.id).join(MA).join(A)
+            .where((A.email.in_(addresses)) & (M.date >= since)).distinct().tuples()
+        ]
+        later = list(views(later_ids, self_addresses).values())
+        # The inference speaks of addresses; loops were stored against the person.
+        loops = [
+            Loop(person=_address_in(r, addresses, email), direction=r.direction, kind=r.kind, text=r.text,
+                 source=r.message.message_id, stated_at=r.stated_at, thread=r.thread,
+                 due=dt.date.fromisoformat(r.due) if r.due else None)
+            for r in rows
+        ]
+        for row, loop in zip(rows, close_loops(loops, later, self_addresses)):
+            if loop.closed_by:
+                store.OpenLoop.update(closed_by=loop.closed_by).where(store.OpenLoop.id == row.id).execute()
+
+
+def _address_in(row: store.OpenLoop, addresses: list[str], fallback: str) -> str:
+    """The address of the person that this loop's message used."""
+    used = {e for (e,) in A.select(A.email).join(MA).where((MA.message == row.message_id) & A.email.in_(addresses)).tuples()}
+    return next(iter(sorted(used)), fallback)
+
+
+def reinfer(self_addresses: frozenset[str]) -> Heard:
+    """Forget what was inferred and listen again (rules changed); feedback is kept."""
+    with store.db.atomic():
+        store.Fact.delete().execute()
+        store.OpenLoop.delete().execute()
+        M.update(inferred=False, words=0, questions=0).execute()
+    return listen(self_addresses)

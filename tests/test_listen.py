@@ -1,0 +1,140 @@
+"""The listening step through the store and the CLI: facts and loops are stored with
+their source, resolved per person, closed by later mail, and user feedback sticks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from syncd import store
+from tests import mailfactory as mf
+from tests.conftest import run
+
+ME = "alex@me.example"
+DANA = "Dana Whitfield <dana@acme.example>"
+UTC = dt.UTC
+
+
+def day(n: int, hour: int = 9) -> dt.datetime:
+    return dt.datetime(2024, 3, 1, hour, tzinfo=UTC) + dt.timedelta(days=n)
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path) -> Path:
+    root = mf.maildir(tmp_path / "Mail", "Sent")
+    mf.deliver(root, mf.message(DANA, ME, "Kickoff", "Great meeting you. I live in Boston with my wife Sarah.\n\nDana",
+                                date=day(0), message_id="<d1@acme>"), key="d1")
+    mf.deliver(root, mf.message(DANA, ME, "News", "Big news: we just moved to Denver! Also I'm a die-hard Red Sox fan.\n\nDana",
+                                date=day(30), message_id="<d2@acme>"), key="d2")
+    mf.deliver(root, mf.message(ME, DANA, "Re: News", "Congrats on the move! I'll send you the pricing deck by Friday.\n\nAlex",
+                                date=day(31), message_id="<a1@me>", in_reply_to="<d2@acme>"), folder="Sent", key="a1")
+    mf.deliver(root, mf.message("Raj Patel <raj@partner.example>", ME, "Question",
+                                "Could you send me the partner agreement template?\n\nRaj", date=day(32), message_id="<r1@p>"), key="r1")
+    mf.deliver(root, mf.message("Bank <news@bank.example>", ME, "Happy birthday!",
+                                "Happy birthday from your bank! My birthday wishes to you. Unsubscribe here.",
+                                date=day(33), message_id="<b1@bank>", headers={"List-Unsubscribe": "<mailto:u@bank.example>"}), key="b1")
+    return root
+
+
+@pytest.fixture
+def synced(cli: CliRunner, home: Path, mailbox: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SYNCD_NOW", day(40).isoformat())
+    run(cli, "account", "add", "maildir", "mail", "--path", str(mailbox), "--address", ME)
+    run(cli, "sync")
+    return mailbox
+
+
+def facts_json(cli: CliRunner, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    return json.loads(run(cli, "facts", "--json", *args).output)
+
+
+def test_facts_are_stored_with_their_source_and_resolved(cli: CliRunner, synced: Path) -> None:
+    rows = facts_json(cli, "--person", "dana@acme.example")
+    found = {(f["kind"], f["value"]) for f in rows if not f["projected"]}
+    assert ("location", "Denver") in found
+    assert ("sports", "Boston Red Sox") in found
+    assert any(k == "family" and "Sarah" in v for k, v in found)
+    assert ("location", "Boston") not in found  # superseded by the move
+    denver = next(f for f in rows if f["value"] == "Denver")
+    assert denver["source"] == "<d2@acme>" and denver["stated_at"] == "2024-03-31"
+    assert set(denver) >= {"id", "person", "kind", "value", "date", "confidence", "source", "stated_at", "sensitive"}
+    history = facts_json(cli, "--person", "dana@acme.example", "--all")
+    boston = next(f for f in history if f["value"] == "Boston")
+    assert boston["state"] == "superseded" and boston["source"] == "<d1@acme>"
+
+
+def test_nothing_is_learned_from_automated_mail(cli: CliRunner, synced: Path) -> None:
+    assert not any(f["source"] == "<b1@bank>" for f in facts_json(cli, "--all"))
+    assert store.Fact.select().join(store.Message).where(store.Message.automated == True).count() == 0
+
+
+def test_feedback_sticks_across_reinfer(cli: CliRunner, synced: Path) -> None:
+    sox = next(f for f in facts_json(cli) if f["kind"] == "sports")
+    run(cli, "facts", "dismiss", str(sox["id"]))
+    assert not any(f["kind"] == "sports" for f in facts_json(cli))
+    denver = next(f for f in facts_json(cli) if f["value"] == "Denver")
+    run(cli, "facts", "confirm", str(denver["id"]))
+    loop = json.loads(run(cli, "loops", "--json").output)
+    promise = next(lp for lp in loop if lp["kind"] == "promise")
+    run(cli, "loops", "done", str(promise["id"]))
+    out = run(cli, "reinfer").output
+    assert "listened again to 5 messages" in out
+    after = facts_json(cli)
+    assert not any(f["kind"] == "sports" for f in after)
+    assert next(f for f in after if f["value"] == "Denver")["confidence"] == 1.0
+    assert any(f["kind"] == "sports" and f["state"] == "dismissed" for f in facts_json(cli, "--all"))
+    assert not any(lp["kind"] == "promise" for lp in json.loads(run(cli, "loops", "--json").output))
+
+
+def test_loops_open_then_close_when_delivered(cli: CliRunner, synced: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = json.loads(run(cli, "loops", "--json").output)
+    promise = next(lp for lp in rows if lp["direction"] == "mine" and lp["kind"] == "promise")
+    assert promise["person"] == "dana@acme.example" and "pricing deck" in promise["text"]
+    assert promise["due"] == "2024-04-05"  # "by Friday" from Sunday 2024-03-31
+    question = next(lp for lp in rows if lp["kind"] == "question")
+    assert question["person"] == "raj@partner.example" and question["status"] == "open"
+    mf.deliver(synced, mf.message(ME, DANA, "Re: News", "Here is the pricing deck, as promised.\n\nAlex", date=day(41),
+                                  message_id="<a2@me>", in_reply_to="<d2@acme>"), folder="Sent", key="a2")
+    os.utime(synced / ".Sent" / "cur", ns=(0, 1_000_000_000))
+    monkeypatch.setenv("SYNCD_NOW", day(42).isoformat())
+    run(cli, "sync")
+    rows = json.loads(run(cli, "loops", "--json").output)
+    assert not any(lp["kind"] == "promise" and lp["direction"] == "mine" for lp in rows)
+    closed = json.loads(run(cli, "loops", "--json", "--all").output)
+    assert next(lp for lp in closed if lp["id"] == promise["id"])["closed_by"] == "<a2@me>"
+
+
+def test_a_deleted_message_takes_its_facts_and_loops(cli: CliRunner, synced: Path) -> None:
+    next((synced / "cur").glob("d2:*")).unlink()
+    os.utime(synced / "cur", ns=(0, 1_000_000_000))
+    run(cli, "sync")
+    assert not any(f["source"] == "<d2@acme>" for f in facts_json(cli, "--all"))
+    # with the move gone, Boston is Dana's current location again
+    assert any(f["value"] == "Boston" and f["state"] == "active" for f in facts_json(cli, "--person", "dana@acme.example"))
+
+
+def test_sync_twice_learns_nothing_twice(cli: CliRunner, synced: Path) -> None:
+    before = store.Fact.select().count(), store.OpenLoop.select().count()
+    run(cli, "sync")
+    assert (store.Fact.select().count(), store.OpenLoop.select().count()) == before
+
+
+def test_cold_ranking_explains_itself(cli: CliRunner, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = mf.maildir(tmp_path / "M2", "Sent")
+    for week in range(8):  # a weekly correspondent who stopped 5 weeks ago
+        mf.deliver(root, mf.message("Wes <wes@weekly.example>", ME, f"week {week}", "Quick update on the project.",
+                                    date=day(7 * week)), key=f"w{week}")
+        mf.deliver(root, mf.message(ME, "Wes <wes@weekly.example>", f"Re: week {week}", "Thanks, noted.",
+                                    date=day(7 * week, 15)), folder="Sent", key=f"x{week}")
+    monkeypatch.setenv("SYNCD_NOW", day(7 * 7 + 35).isoformat())
+    run(cli, "account", "add", "maildir", "m2", "--path", str(root), "--address", ME)
+    run(cli, "sync")
+    ranked = json.loads(run(cli, "people", "--cold", "--json").output)
+    assert ranked[0]["email"] == "wes@weekly.example"
+    assert ranked[0]["rhythm_days"] == pytest.approx(7, abs=0.5)
+    assert "usually every" in ranked[0]["reason"] and ranked[0]["last_subject"].startswith("Re: week 7")
