@@ -262,14 +262,52 @@ class Feedback(BaseModel):
         indexes = ((("target", "natural"), True),)
 
 
+class Draft(BaseModel):
+    """A follow-up draft syncd wrote for the user to review; never sent by syncd.
+
+    ``occasion`` is unique and kept for ever (also after a discard), so a draft is
+    made once per occasion across restarts and re-syncs: ``followup:<event uid>``,
+    ``birthday:<person>:<year>``, ``nudge:<person>:<iso week>``, ...
+    """
+
+    occasion = pw.TextField(unique=True)
+    kind = pw.TextField()  # followup, birthday, anniversary, nudge, reply, promise
+    person = pw.ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    to = pw.TextField()  # JSON list of addresses
+    subject = pw.TextField()
+    body = pw.TextField()
+    reason = pw.TextField(default="")  # why syncd wrote it, for the user
+    status = pw.TextField(default="pending", index=True)  # pending, placed, discarded, gone
+    account = pw.ForeignKeyField(Account, null=True, on_delete="SET NULL")  # where it was placed
+    provider_id = pw.TextField(default="")  # the draft's id at the provider
+    in_reply_to = pw.TextField(default="")
+    references = pw.TextField(default="")
+    thread_id = pw.TextField(default="")
+    message = pw.ForeignKeyField(Message, null=True, on_delete="SET NULL")  # the message it follows
+    event = pw.ForeignKeyField(Event, null=True, on_delete="SET NULL")  # the meeting it follows
+    created = UTCDateTimeField()
+    updated = UTCDateTimeField()
+
+
+class Briefing(BaseModel):
+    """A morning briefing that went out: one per date, across restarts."""
+
+    date = pw.TextField(unique=True)  # YYYY-MM-DD in the user's zone
+    sent_at = UTCDateTimeField()
+    channel = pw.TextField()  # smtp, gmail, graph, outbox
+    subject = pw.TextField()
+    message_id = pw.TextField(default="")
+    location = pw.TextField(default="")  # the outbox file, when it went there
+
+
 MODELS: list[type[BaseModel]] = [
     SchemaVersion, Account, SyncState, Person, Address, Message, Location,
-    MessageAddress, Event, Attendee, Touchpoint, Quarantine, Fact, OpenLoop, Feedback,
+    MessageAddress, Event, Attendee, Touchpoint, Quarantine, Fact, OpenLoop, Feedback, Draft, Briefing,
 ]
 
 
 def _v2_listening(database: pw.Database) -> None:
-    """Version 2: facts, open loops, feedback; per-message word and question counts."""
+    """Version 2: facts, open loops, feedback, drafts, briefings; per-message word and question counts."""
     from playhouse.migrate import SchemaMigrator, migrate
 
     migrator = SchemaMigrator.from_database(database)
@@ -279,7 +317,7 @@ def _v2_listening(database: pw.Database) -> None:
         migrator.add_column("message", "inferred", pw.BooleanField(default=False)),
         migrator.add_index("message", ("inferred",), False),
     )
-    database.create_tables([Fact, OpenLoop, Feedback], safe=True)
+    database.create_tables([Fact, OpenLoop, Feedback, Draft, Briefing], safe=True)
 
 
 # MIGRATIONS[n] takes a database from schema version n+1 to n+2. A new database is

@@ -44,7 +44,7 @@ def test_version_1_database_migrates_to_2_keeping_its_rows(database_url: str) ->
     database = store.open_db(database_url)
     now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     store.Message.create(message_id="<old@x>", subject="kept", date=now)
-    database.drop_tables([store.Feedback, store.OpenLoop, store.Fact])
+    database.drop_tables([store.Briefing, store.Draft, store.Feedback, store.OpenLoop, store.Fact])
     database.execute_sql("DROP INDEX message_inferred")
     for column in ("words", "questions", "inferred"):
         database.execute_sql(f"ALTER TABLE message DROP COLUMN {column}")
@@ -58,7 +58,8 @@ def test_version_1_database_migrates_to_2_keeping_its_rows(database_url: str) ->
     assert {"words", "questions", "inferred"} <= columns
     old = store.Message.get(store.Message.message_id == "<old@x>")
     assert (old.subject, old.inferred, old.words) == ("kept", False, 0)
-    assert database.table_exists("fact") and database.table_exists("open_loop")
+    for table in ("fact", "open_loop", "feedback", "draft", "briefing"):
+        assert database.table_exists(table)
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
