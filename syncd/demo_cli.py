@@ -61,4 +61,30 @@ def run_demo(app: App, demo_home: str | None) -> None:
             out(f"  {item['at'][:10]} {arrow} {item['subject']}")
     robots = store.Person.select().where(store.Person.automated == True).count()  # noqa: E712
     out(f"\nKept out of your people list: {robots} automated senders (newsletters, receipts, notifications).")
+    _show_what_was_heard(now)
     out(f"\nExplore: syncd --home {home} people | person NAME | status | quarantine")
+
+
+def _show_what_was_heard(now) -> None:  # type: ignore[no-untyped-def]
+    from syncd import knowledge
+
+    out = click.echo
+    facts = [f for f in knowledge.facts(today=now.date()) if not f["projected"]]
+    projected = [f for f in knowledge.facts(today=now.date()) if f["projected"]]
+    out(f"\nWhat people told you ({len(facts)} facts; `syncd facts` for all):")
+    for fact in facts[:12]:
+        care = " (handle with care)" if fact["sensitive"] else ""
+        out(f"  {fact['person'][:32]:<32} {fact['kind']:<11} {fact['value']}{care} — said {fact['stated_at']}")
+    for fact in projected[:3]:
+        out(f"  {fact['person'][:32]:<32} {'projected':<11} {fact['value']}")
+    loops = knowledge.loops(now=now)
+    labels = {("mine", "promise"): "you promised", ("theirs", "promise"): "they promised",
+              ("mine", "question"): "they asked", ("theirs", "question"): "you asked"}
+    out(f"\nOpen loops ({len(loops)}; `syncd loops`):")
+    for loop in loops[:8]:
+        due = f" (due {loop['due']})" if loop["due"] else ""
+        out(f"  {loop['person'][:32]:<32} {labels[(loop['direction'], loop['kind'])]}: {loop['text'][:90]}{due}")
+    cold = knowledge.cold(now, 5)
+    out("\nGoing cold (against each person's own rhythm; `syncd people --cold`):")
+    for row in cold:
+        out(f"  {(row['name'] or row['email'])[:32]:<32} {row['reason']}")
