@@ -19,10 +19,15 @@ def _now_and_open(app: App):  # type: ignore[no-untyped-def]
 @click.option("--person", help="Only this person (an address or a unique part of a name).")
 @click.option("--kind", type=click.Choice(["birthday", "anniversary", "family", "pet", "sports", "interest", "life_event",
                                            "travel", "location", "work", "preference", "education"]))
-@click.option("--all", "include_all", is_flag=True, help="Include superseded, restated and dismissed facts.")
+@click.option("--all", "include_all", is_flag=True, help="Include superseded, restated and dismissed facts (JSON gains \"state\").")
+@click.option("--explain", is_flag=True, help="JSON: add the sentence, state, and what a projection is based on.")
 @click.pass_context
-def facts(ctx: click.Context, as_json: bool, person: str | None, kind: str | None, include_all: bool) -> None:
+def facts(ctx: click.Context, as_json: bool, person: str | None, kind: str | None, include_all: bool, explain: bool) -> None:
     """What people told you about their lives, with where and when they said it.
+
+    \b
+    JSON: one object per fact, as in FACTS.md plus id and sensitive; projections
+    (what is likely by now, e.g. a graduation) have id null.
 
     \b
     Example:
@@ -37,7 +42,10 @@ def facts(ctx: click.Context, as_json: bool, person: str | None, kind: str | Non
     now = _now_and_open(ctx.obj)
     rows = knowledge.facts(person, kind, include_all, today=now.date())
     if as_json:
-        emit_json(rows)
+        keys = list(knowledge.FACT_KEYS)
+        if include_all:
+            keys.append("state")
+        emit_json(rows if explain else [{k: row[k] for k in keys} for row in rows])
         return
     if not rows:
         click.echo("no facts yet")

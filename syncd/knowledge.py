@@ -22,6 +22,10 @@ from syncd.infer.model import Fact, Health, Touch
 F, L, P, T, M, FB = store.Fact, store.OpenLoop, store.Person, store.Touchpoint, store.Message, store.Feedback
 
 
+# The shape of `syncd facts --json` (shared FACTS.md, plus id and sensitive).
+FACT_KEYS = ("id", "person", "kind", "value", "date", "confidence", "source", "stated_at", "sensitive")
+
+
 def _feedback(target: str) -> dict[str, str]:
     return dict(FB.select(FB.natural, FB.verdict).where(FB.target == target).tuples())
 

@@ -50,7 +50,17 @@ def synced(cli: CliRunner, home: Path, mailbox: Path, monkeypatch: pytest.Monkey
 
 
 def facts_json(cli: CliRunner, *args: str) -> list[dict]:  # type: ignore[type-arg]
-    return json.loads(run(cli, "facts", "--json", *args).output)
+    return json.loads(run(cli, "facts", "--json", "--explain", *args).output)
+
+
+def test_facts_json_is_exactly_the_documented_shape(cli: CliRunner, synced: Path) -> None:
+    rows = json.loads(run(cli, "facts", "--json").output)
+    assert rows and all(
+        set(r) == {"id", "person", "kind", "value", "date", "confidence", "source", "stated_at", "sensitive"} for r in rows
+    )
+    denver = next(r for r in rows if r["value"] == "Denver")
+    assert denver["person"] == "dana@acme.example" and isinstance(denver["id"], int)
+    assert all(set(r) >= {"state"} for r in json.loads(run(cli, "facts", "--json", "--all").output))
 
 
 def test_facts_are_stored_with_their_source_and_resolved(cli: CliRunner, synced: Path) -> None:
