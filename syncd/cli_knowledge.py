@@ -118,12 +118,10 @@ def loops(ctx: click.Context, as_json: bool, person: str | None, include_all: bo
         return
     if not rows:
         click.echo("no open loops")
-    labels = {("mine", "promise"): "you promised", ("theirs", "promise"): "they promised",
-              ("mine", "question"): "they asked", ("theirs", "question"): "you asked"}
     for row in rows:
         due = f" (due {row['due']}{', OVERDUE' if row['overdue'] else ''})" if row["due"] else ""
         status = "" if row["status"] == "open" else f" [{row['status']}]"
-        click.echo(f"  #{row['id']:<4} {row['person']:<32} {labels[(row['direction'], row['kind'])]}: {row['text']}{due}{status}")
+        click.echo(f"  #{row['id']:<4} {row['person']:<32} {knowledge.LOOP_LABELS[(row['direction'], row['kind'])]}: {row['text']}{due}{status}")
 
 
 @loops.command("done")

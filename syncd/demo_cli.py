@@ -78,12 +78,10 @@ def _show_what_was_heard(now) -> None:  # type: ignore[no-untyped-def]
     for fact in projected[:3]:
         out(f"  {fact['person'][:32]:<32} {'projected':<11} {fact['value']}")
     loops = knowledge.loops(now=now)
-    labels = {("mine", "promise"): "you promised", ("theirs", "promise"): "they promised",
-              ("mine", "question"): "they asked", ("theirs", "question"): "you asked"}
     out(f"\nOpen loops ({len(loops)}; `syncd loops`):")
     for loop in loops[:8]:
         due = f" (due {loop['due']})" if loop["due"] else ""
-        out(f"  {loop['person'][:32]:<32} {labels[(loop['direction'], loop['kind'])]}: {loop['text'][:90]}{due}")
+        out(f"  {loop['person'][:32]:<32} {knowledge.LOOP_LABELS[(loop['direction'], loop['kind'])]}: {loop['text'][:90]}{due}")
     cold = knowledge.cold(now, 5)
     out("\nGoing cold (against each person's own rhythm; `syncd people --cold`):")
     for row in cold:

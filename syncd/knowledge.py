@@ -26,6 +26,13 @@ F, L, P, T, M, FB = store.Fact, store.OpenLoop, store.Person, store.Touchpoint, 
 FACT_KEYS = ("id", "person", "kind", "value", "date", "confidence", "source", "stated_at", "sensitive")
 
 
+# How a loop reads to the user, by (direction, kind).
+LOOP_LABELS = {
+    ("mine", "promise"): "you promised", ("theirs", "promise"): "they promised",
+    ("mine", "question"): "they asked", ("theirs", "question"): "you asked",
+}
+
+
 def _feedback(target: str) -> dict[str, str]:
     return dict(FB.select(FB.natural, FB.verdict).where(FB.target == target).tuples())
 
