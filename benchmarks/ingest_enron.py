@@ -15,6 +15,7 @@ import datetime as dt
 import email
 import email.policy
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -70,7 +71,13 @@ def main() -> None:
     parser.add_argument("--address", action="append", default=None)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    root = Path(args.maildir)
+    with tempfile.TemporaryDirectory() as scratch:  # a sync may place drafts: never in the corpus
+        root = Path(scratch) / "maildir"
+        shutil.copytree(args.maildir, root)
+        run(root, args)
+
+
+def run(root: Path, args: argparse.Namespace) -> None:
     addresses = args.address or ["eric.bass@enron.com", "ebass@enron.com"]
     found = files(root)
     n = len(found)

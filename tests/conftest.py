@@ -36,6 +36,15 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
 
 
 @pytest.fixture
+def enron_copy(tmp_path: Path) -> Path:
+    """A private copy of the Enron mailbox: syncing a Maildir may write to it (drafts),
+    and the shared corpus must never change."""
+    target = tmp_path / "enron-bass-e"
+    shutil.copytree(ENRON, target)
+    return target
+
+
+@pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
@@ -140,3 +149,4 @@ def wait_for(predicate, timeout: float = 10.0, step: float = 0.05) -> bool:  # t
             return True
         time.sleep(step)
     return False
+from tests.servers import dovecot, dovecot_bare, imap_user, own_dovecot, smtp_server, tls_files  # noqa: E402,F401 - real IMAP/SMTP servers

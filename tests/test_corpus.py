@@ -67,11 +67,12 @@ def test_every_ics_file_through_an_ics_account(home: Path, tmp_path: Path) -> No
     assert len(bad_files) < len(files) // 4
 
 
-def test_enron_mailbox(home: Path, tmp_path: Path) -> None:
-    config = _config(home, tmp_path, AccountConfig("enron", "maildir", {"path": str(ENRON), "addresses": BASS}))
+def test_enron_mailbox(home: Path, tmp_path: Path, enron_copy: Path) -> None:
+    config = _config(home, tmp_path, AccountConfig("enron", "maildir", {"path": str(enron_copy), "addresses": BASS}))
     store.open_db(config.database_url)
     [result] = sync(config, now=NOW)
     message_files = [p for p in ENRON.rglob("*") if p.is_file() and p.parent.name in ("cur", "new")]
+    assert not (ENRON / ".Drafts").exists()  # the shared corpus is never written to
     assert result.error == "" and result.mail.quarantined == 0
     assert store.Location.select().count() == len(message_files) == 317
     folders = {loc.folder for loc in store.Location.select()}

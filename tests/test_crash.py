@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,7 +28,9 @@ def syncd(home: Path, *args: str) -> subprocess.Popen[bytes]:
 
 
 def setup_home(home: Path) -> None:
-    proc = syncd(home, "account", "add", "maildir", "enron", "--path", str(ENRON), *ADDRESSES)
+    mailbox = home.parent / f"{home.name}-mail"
+    shutil.copytree(ENRON, mailbox)  # a sync may write drafts into it; the corpus stays as it is
+    proc = syncd(home, "account", "add", "maildir", "enron", "--path", str(mailbox), *ADDRESSES)
     assert proc.wait(30) == 0, proc.stderr.read() if proc.stderr else ""
 
 
