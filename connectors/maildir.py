@@ -15,6 +15,9 @@ time.
 Drafts, Trash and Spam folders are not read: unsent, deleted and junk mail are not
 interactions (and syncd's own drafts live in Drafts).
 
+Drafts syncd writes for the user go to the Drafts folder with the ``D`` flag
+(``connectors.maildir_drafts``).
+
 An mbox file is read as a stream of messages separated by ``From `` lines; its
 messages are keyed by a hash of their bytes, and a file that only grew is read from
 where the last sync stopped.
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from connectors.base import (
     ARCHIVE,
+    DRAFTS,
     DRAFTS_ROLE,
     INBOX,
     MAIL,
@@ -47,6 +51,7 @@ from connectors.base import (
     MailRecord,
     flags_etag,
 )
+from connectors.maildir_drafts import MaildirDrafts
 from syncd.errors import AccountError, ParseError
 
 if TYPE_CHECKING:
@@ -90,17 +95,20 @@ def maildir_flags_suffix(flags: frozenset[str]) -> str:
     return ":2," + "".join(letters)
 
 
-class MaildirConnector(BaseConnector):
+class MaildirConnector(MaildirDrafts, BaseConnector):
     kind: ClassVar[str] = "maildir"
-    capabilities: ClassVar[frozenset[str]] = frozenset({MAIL})
+    capabilities: ClassVar[frozenset[str]] = frozenset({MAIL, DRAFTS})
 
-    def __init__(self, path: str | os.PathLike[str], *, name: str = "") -> None:
+    def __init__(self, path: str | os.PathLike[str], *, name: str = "", addresses: tuple[str, ...] = ()) -> None:
         self.root = Path(path).expanduser()
         self.name = name
+        self.addresses = tuple(a.lower() for a in addresses)
+        if self.root.is_file():
+            self.capabilities = frozenset({MAIL})  # type: ignore[misc]  # an mbox file has no Drafts folder
 
     @classmethod
     def from_config(cls, account: AccountConfig, config: Config) -> MaildirConnector:
-        return cls(account.options["path"], name=account.name)
+        return cls(account.options["path"], name=account.name, addresses=account.addresses)
 
     # -- listing -------------------------------------------------------------
 

@@ -115,7 +115,7 @@ def account() -> None:
 
 @account.group("add")
 def account_add() -> None:
-    """Add an account of one kind (maildir, ics)."""
+    """Add an account of one kind (maildir, ics, imap)."""
 
 
 @account_add.command("maildir")
@@ -184,7 +184,7 @@ def account_list(app: App, as_json: bool) -> None:
     if not rows:
         click.echo("no accounts yet: try `syncd account add maildir NAME --path DIR --address ADDR`")
     for row in rows:
-        click.echo(f"{row['name']:<20} {row['kind']:<8} {row.get('path', '')}")
+        click.echo(f"{row['name']:<20} {row['kind']:<8} {row.get('path') or row.get('host', '')}")
 
 
 @account.command("remove")
@@ -364,21 +364,28 @@ def person(app: App, query: str, as_json: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--daemon", "daemon_only", is_flag=True, help="Only the daemon: running, pid, next briefing, each account's schedule.")
 @click.pass_obj
-def status(app: App, as_json: bool) -> None:
-    """Per account: messages, events, last sync, quarantined items, last error.
+def status(app: App, as_json: bool, daemon_only: bool) -> None:
+    """Per account: messages, events, last sync, quarantined items, last error; and the daemon.
 
     \b
     Example:
       syncd status --json
+      syncd status --daemon --json
     """
-    from syncd import queries
+    from syncd import queries, runstate
 
+    info = runstate.describe(app.config.paths)
+    if daemon_only:
+        emit_json(info) if as_json else click.echo(runstate.header(info))
+        return
     app.open()
-    rows = queries.status()
+    rows = runstate.annotate(queries.status(), info)
     if as_json:
         emit_json(rows)
         return
+    click.echo(runstate.header(info))
     if not rows:
         click.echo("nothing synced yet: run `syncd sync`")
     for row in rows:
@@ -387,7 +394,7 @@ def status(app: App, as_json: bool) -> None:
             line += f"  {row['quarantined']} quarantined"
         if row["error"]:
             line += f"  ERROR: {row['error']}"
-        click.echo(line)
+        click.echo(line + runstate.account_suffix(row))
 
 
 @main.command()
@@ -432,7 +439,13 @@ def demo(app: App, demo_home: str | None) -> None:
     run_demo(app, demo_home)
 
 
-from syncd import cli_knowledge  # noqa: E402,F401 - registers facts, loops, reinfer
+from syncd import (
+    cli_briefing,  # noqa: E402,F401 - registers brief, people mute/unmute
+    cli_daemon,  # noqa: E402,F401 - registers run, service install/uninstall
+    cli_drafts,  # noqa: E402,F401 - registers drafts list/show/edit/discard
+    cli_imap,  # noqa: E402,F401 - registers account add imap
+    cli_knowledge,  # noqa: E402,F401 - registers facts, loops, reinfer
+)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -34,6 +34,12 @@ _STR, _LIST, _INT, _BOOL = str, list, int, bool
 KINDS: dict[str, dict[str, tuple[type, bool]]] = {
     "maildir": {"path": (_STR, True), "addresses": (_LIST, True)},
     "ics": {"path": (_STR, True), "timezone": (_STR, False)},
+    "imap": {
+        "host": (_STR, True), "port": (_INT, False), "tls": (_STR, False), "username": (_STR, True),
+        "addresses": (_LIST, True), "password_file": (_STR, False), "password_env": (_STR, False),
+        "folders": (_LIST, False), "cafile": (_STR, False), "smtp_host": (_STR, False), "smtp_port": (_INT, False),
+        "smtp_tls": (_STR, False), "smtp_username": (_STR, False),
+    },
 }
 _COMMON = {"kind": (_STR, True), "interval": (_INT, False), "enabled": (_BOOL, False)}
 _SETTINGS: dict[str, type] = {
@@ -41,9 +47,12 @@ _SETTINGS: dict[str, type] = {
     "database_url": str,
     "briefing_time": str,
     "briefing_to": str,
+    "skip_empty_briefing": bool,
+    "briefing_until": str,
     "window_past_days": int,
     "window_future_days": int,
     "addresses": list,
+    "nudges_per_week": int,
 }
 
 
@@ -226,7 +235,21 @@ def load_at(where: Paths) -> Config:
     if unknown:
         first = sorted(unknown)[0]
         raise _fail(file, text, first, "unknown section (expected [syncd] or [accounts.NAME])")
+    _check_briefing(file, text, settings, accounts)
     return Config(paths=where, accounts=tuple(accounts), settings=dict(settings))
+
+
+def _check_briefing(file: Path, text: str, settings: dict[str, Any], accounts: list[AccountConfig]) -> None:
+    """``briefing_time`` is a time of day ("07:00", or "off"); ``briefing_to`` is one of the user's own addresses."""
+    at = settings.get("briefing_time")
+    if at is not None and at.strip().lower() not in ("", "off", "none") and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", at.strip()):
+        raise _fail(file, text, "syncd.briefing_time", f"{at!r} is not a time of day like \"07:00\" (or \"off\")")
+    to = settings.get("briefing_to")
+    if to is not None:
+        own = {str(a).lower() for a in settings.get("addresses", ())} | {a for acc in accounts for a in acc.addresses}
+        if to.strip().lower() not in own:
+            raise _fail(file, text, "syncd.briefing_to", f"{to!r} is not one of your own addresses "
+                        f"({', '.join(sorted(own)) or 'none configured'}): syncd only sends mail to you")
 
 
 def _check_account(file: Path, text: str, name: str, options: dict[str, Any]) -> AccountConfig:
@@ -287,6 +310,17 @@ def add_account(config: Config, name: str, kind: str, options: dict[str, Any]) -
     for key, value in options.items():
         entry[key] = value
     accounts[name] = entry
+    _write(file, doc)
+    return load_at(config.paths)
+
+
+def set_setting(config: Config, key: str, value: Any) -> Config:
+    """Set one ``[syncd]`` setting in the file (checked like a hand edit) and reload."""
+    if key not in _SETTINGS or not isinstance(value, _SETTINGS[key]):
+        raise ConfigError(f"syncd.{key}: unknown setting or wrong type")
+    file = config.paths.config_file
+    doc = _document(file)
+    doc.setdefault("syncd", tomlkit.table())[key] = value
     _write(file, doc)
     return load_at(config.paths)
 

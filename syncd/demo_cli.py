@@ -19,6 +19,8 @@ from syncd import config as config_mod
 if TYPE_CHECKING:
     from syncd.cli import App
 
+DEMO_ZONE = "America/New_York"
+
 
 def run_demo(app: App, demo_home: str | None) -> None:
     from syncd import queries, store, sync
@@ -30,6 +32,8 @@ def run_demo(app: App, demo_home: str | None) -> None:
     app.home = str(home)
     config = app.reload()
     data = build_demo(home / "demo-data", now)
+    if "timezone" not in config.settings:
+        config = config_mod.set_setting(config, "timezone", DEMO_ZONE)  # the demo's people live on US Eastern time
     if not any(a.name == "demo-mail" for a in config.accounts):
         config = config_mod.add_account(
             config, "demo-mail", "maildir", {"path": str(data.maildir), "addresses": [data.user_address]}
@@ -62,6 +66,13 @@ def run_demo(app: App, demo_home: str | None) -> None:
     robots = store.Person.select().where(store.Person.automated == True).count()  # noqa: E712
     out(f"\nKept out of your people list: {robots} automated senders (newsletters, receipts, notifications).")
     _show_what_was_heard(now)
+    from syncd.cli_drafts import show_demo
+
+    show_demo(now, config)
+    from syncd.cli_briefing import briefing_text
+
+    out("\n" + "═" * 78 + "\nToday's briefing (`syncd brief --format html` for the email, `--send` to mail it to yourself):\n")
+    out(briefing_text(config, now))
     out(f"\nExplore: syncd --home {home} people | person NAME | status | quarantine")
 
 

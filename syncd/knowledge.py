@@ -15,7 +15,7 @@ from syncd import store
 from syncd.errors import ConfigError
 from syncd.identity import find_person
 from syncd.infer.fact_resolve import project
-from syncd.infer.health import going_cold, health
+from syncd.infer.health import health
 from syncd.infer.loops import UNANSWERED_DAYS
 from syncd.infer.model import Fact, Health, Touch
 
@@ -119,10 +119,14 @@ def _stale(row: store.OpenLoop, due: dt.date | None, now: dt.datetime) -> bool:
 
 
 def loops(person: str | None = None, now: dt.datetime | None = None, include_all: bool = False,
-          person_id: int | None = None) -> list[dict[str, Any]]:
+          person_id: int | None = None, direction: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """Open loops: promises not yet delivered; their questions still unanswered after a
     few days. Old ones go stale. ``include_all`` adds closed, done and stale ones."""
     query = L.select(L, P.primary_email, M.message_id).join(P).switch(L).join(M).order_by(L.stated_at, L.id)
+    if direction is not None:
+        query = query.where(L.direction == direction)
+    if kind is not None:
+        query = query.where(L.kind == kind)
     if person is not None:
         query = query.where(L.person == find_person(person).id)
     if person_id is not None:
@@ -168,7 +172,7 @@ def touches(person_ids: list[int] | None = None) -> dict[int, list[Touch]]:
     )
     if person_ids is not None:
         query = query.where(T.person.in_(person_ids))
-    rows = list(query.tuples())
+    rows = list(store.db.execute(query).fetchall())  # raw values: peewee's per-row conversion costs seconds on big stores
     replied = {r[5] for r in rows if r[5]}
     dates: dict[str, dt.datetime] = {}
     wanted = sorted(replied)
@@ -187,19 +191,21 @@ def touches(person_ids: list[int] | None = None) -> dict[int, list[Touch]]:
     return out
 
 
-def healths(now: dt.datetime) -> list[tuple[store.Person, Health]]:
-    people = {p.id: p for p in P.select().where((P.is_self == False) & (P.automated == False) & (P.muted == False))}  # noqa: E712
-    found = touches()
+def healths(now: dt.datetime, person_ids: list[int] | None = None) -> list[tuple[store.Person, Health]]:
+    query = P.select().where((P.is_self == False) & (P.automated == False) & (P.muted == False))  # noqa: E712
+    if person_ids is not None:
+        query = query.where(P.id.in_(person_ids))
+    people = {p.id: p for p in query}
+    found = touches(list(people) if person_ids is not None else None)
     return [(people[pid], health(people[pid].primary_email, ts, now)) for pid, ts in found.items() if pid in people]
 
 
 def cold(now: dt.datetime, limit: int = 10) -> list[dict[str, Any]]:
     """The relationships most overdue against their own rhythm, with the reason."""
-    pairs = healths(now)
-    by_email = {p.primary_email: p for p, _ in pairs}
+    from syncd.coldness import coldest
+
     out = []
-    for h in going_cold([h for _, h in pairs], now, limit):
-        person = by_email[h.person]
+    for person, h in coldest(now, limit):
         last = (
             T.select(T.subject).where((T.person == person.id) & (T.kind != "meeting"))
             .order_by(T.at.desc()).limit(1).scalar()

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +27,15 @@ from syncd.ingest import Counts, Ingestor, derive_started_meetings
 
 log = logging.getLogger(__name__)
 
+# Accounts may sync in threads of their own (the daemon): the store is written by one
+# of them at a time, and an account lets go of the lock only while its connector fetches.
+STORE_LOCK = threading.RLock()
+
 # A lazy registry from the config's ``kind`` to the connector class.
 REGISTRY = {
     "maildir": "connectors.maildir:MaildirConnector",
     "ics": "connectors.ics:IcsConnector",
+    "imap": "connectors.imap:ImapConnector",
 }
 
 
@@ -58,6 +64,7 @@ class AccountResult:
     calendar: Counts = field(default_factory=Counts)
     error: str = ""
     seconds: float = 0.0
+    auth_failed: bool = False  # stop this account until the user re-authenticates
 
     @property
     def total(self) -> Counts:
@@ -82,6 +89,14 @@ def sync_account(
     account: AccountConfig, config: Config, now: dt.datetime,
     progress: Progress | None = None, should_stop: Callable[[], bool] = lambda: False,
 ) -> AccountResult:
+    with STORE_LOCK:
+        return _sync_account(account, config, now, progress, should_stop)
+
+
+def _sync_account(
+    account: AccountConfig, config: Config, now: dt.datetime,
+    progress: Progress | None, should_stop: Callable[[], bool],
+) -> AccountResult:
     result = AccountResult(account.name, account.kind)
     started = time.monotonic()
     row = ensure_account(account, now)
@@ -95,6 +110,7 @@ def sync_account(
         row.last_error = ""
     except AuthError as err:
         result.error = f"{err} (run `syncd auth {account.name}`)"
+        result.auth_failed = True
     except (SyncdError, OSError) as err:
         result.error = str(err) or type(err).__name__
     except Exception as err:  # one account's bug never stops the others
@@ -124,7 +140,7 @@ def _run_stream(
                 batches = connector.sync_calendar(state.cursor, window_for(now, config), ingestor.known_events())
                 apply = ingestor.apply_events
             first_full = True
-            for batch in batches:
+            for batch in _unlocked(batches):
                 done = apply(batch, state, first_full=first_full and batch.full)
                 if batch.full:
                     first_full = False
@@ -140,6 +156,20 @@ def _run_stream(
             log.warning("%s: %s; starting a full resync", ingestor.account.name, err)
             state.cursor = None
             state.save()
+
+
+def _unlocked(batches: Iterable[Any]) -> Iterator[Any]:
+    """The batches, fetched with ``STORE_LOCK`` let go (held again while each is applied)."""
+    it = iter(batches)
+    while True:
+        STORE_LOCK.release()
+        try:
+            batch = next(it)
+        except StopIteration:
+            return
+        finally:
+            STORE_LOCK.acquire()
+        yield batch
 
 
 def sync(
@@ -158,13 +188,14 @@ def sync(
         if should_stop():
             break
         results.append(sync_account(account, config, now, progress, should_stop))
-    derive(now, config.self_addresses)
+    derive(now, config.self_addresses, config)
     return results
 
 
-def derive(now: dt.datetime, self_addresses: frozenset[str]) -> None:
+def derive(now: dt.datetime, self_addresses: frozenset[str], config: Config | None = None) -> None:
     """Everything computed from the synced rows: meetings that have started, robots,
-    and what people told us (facts, open loops)."""
+    what people told us (facts, open loops), and (given the config) the follow-up
+    drafts due at ``now``."""
     from syncd.listen import listen
 
     derive_started_meetings(now)
@@ -173,3 +204,7 @@ def derive(now: dt.datetime, self_addresses: frozenset[str]) -> None:
     heard = listen(self_addresses)
     if heard.messages:
         log.info("listened to %s messages: %s facts, %s open loops", heard.messages, heard.facts, heard.loops)
+    if config is not None:
+        from syncd.drafts import generate_due
+
+        generate_due(now, config)

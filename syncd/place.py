@@ -1,0 +1,204 @@
+"""Placing drafts where the user reviews them, and noticing when they are gone.
+
+A stored draft (``store.Draft``, status "pending") is handed to the connector of an
+account that can hold drafts (capability ``DRAFTS``): Maildir writes it to ``.Drafts``,
+IMAP APPENDs it to ``\\Drafts``. Without such an account it goes to
+``$SYNCD_HOME/outbox/drafts/``. Nothing here can send mail: this module never calls a
+connector's ``send``.
+
+Placement is idempotent. The provider copy carries a deterministic Message-ID made
+from the occasion and the text (``<syncd-draft-<hash>.<hash>@syncd.invalid>``), and a
+connector that offers ``find_draft(message_id)`` is asked first, so a crash between
+placing and recording never leaves two copies. A draft edited with ``syncd drafts
+edit`` is pending again with its old ``provider_id``: that copy is removed first, then
+the new text placed.
+
+On every sync, ``refresh`` asks the provider whether each placed draft is still there
+(``find_draft``, or the outbox file); one the user deleted, sent or rewrote in their
+mail client is marked "gone" and never made again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from connectors.base import DRAFTS, Address, OutgoingMail
+from connectors.compose import build_message
+from syncd import store
+from syncd.errors import SyncdError, Unsupported
+from syncd.occasions import short_hash
+
+if TYPE_CHECKING:
+    from syncd.config import AccountConfig, Config
+
+log = logging.getLogger(__name__)
+
+D, A, P = store.Draft, store.Address, store.Person
+OUTBOX_PREFIX = "outbox:"
+
+
+def draft_message_id(row: store.Draft) -> str:
+    """The Message-ID of the provider's copy: the same for the same occasion and text."""
+    text = f"{row.subject}\n{row.body}\n{row.to}"
+    return f"<syncd-draft-{short_hash(row.occasion, 16)}.{short_hash(text, 8)}@syncd.invalid>"
+
+
+def _name_of(email: str) -> str:
+    row = A.get_or_none(A.email == email)
+    if row is None:
+        return ""
+    return row.person.name or row.name or ""
+
+
+def outgoing(row: store.Draft, sender: Address) -> OutgoingMail:
+    """The draft as a connector takes it."""
+    to = tuple(Address(email, _name_of(email)) for email in json.loads(row.to))
+    return OutgoingMail(
+        to=to, subject=row.subject, text=row.body, sender=sender, in_reply_to=row.in_reply_to,
+        references=tuple(row.references.split()), message_id=draft_message_id(row),
+    )
+
+
+def _sender(account: AccountConfig | None, config: Config) -> Address:
+    addresses = list(account.addresses) if account is not None else []
+    email = addresses[0] if addresses else (sorted(config.self_addresses)[0] if config.self_addresses else "")
+    return Address(email, _name_of(email)) if email else Address("me@localhost")
+
+
+class Targets:
+    """The accounts that can hold drafts, their connectors built once per pass."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._built: dict[str, Any] = {}
+
+    def connector(self, name: str) -> Any | None:
+        if name not in self._built:
+            from syncd.sync import connector_for
+
+            try:
+                account = self.config.account(name)
+                built = connector_for(account, self.config)
+                self._built[name] = built if DRAFTS in built.capabilities else None
+            except (SyncdError, OSError) as err:
+                log.warning("account %s cannot hold drafts now: %s", name, err)
+                self._built[name] = None
+        return self._built[name]
+
+    def choose(self, row: store.Draft) -> tuple[AccountConfig, Any] | None:
+        """The account holding the message the draft follows, else the first that can hold drafts."""
+        names = [a.name for a in self.config.accounts if a.options.get("enabled", True)]
+        if row.message_id is not None:
+            held = [
+                n for (n,) in store.Location.select(store.Account.name).join(store.Account)
+                .where(store.Location.message == row.message_id).tuples()
+            ]
+            names = [n for n in names if n in held] + [n for n in names if n not in held]
+        for name in names:
+            connector = self.connector(name)
+            if connector is not None:
+                return self.config.account(name), connector
+        return None
+
+
+def outbox_dir(config: Config) -> Path:
+    return config.paths.outbox / "drafts"
+
+
+def _outbox_file(config: Config, row: store.Draft) -> Path:
+    return outbox_dir(config) / f"{row.kind}-{short_hash(row.occasion, 16)}.eml"
+
+
+def _write_outbox(config: Config, row: store.Draft) -> str:
+    path = _outbox_file(config, row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sender = _sender(None, config)
+    data = build_message(outgoing(row, sender), sender).as_bytes()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return OUTBOX_PREFIX + path.name
+
+
+def remove(row: store.Draft, config: Config, targets: Targets | None = None) -> None:
+    """Remove the provider's (or the outbox's) copy of a placed draft, if it is still there."""
+    if not row.provider_id:
+        return
+    if row.provider_id.startswith(OUTBOX_PREFIX):
+        (outbox_dir(config) / row.provider_id[len(OUTBOX_PREFIX):]).unlink(missing_ok=True)
+        return
+    if row.account_id is None:
+        return
+    targets = targets or Targets(config)
+    connector = targets.connector(row.account.name)
+    if connector is None:
+        raise SyncdError(f"account {row.account.name} cannot reach its drafts now; try again later")
+    connector.delete_draft(row.provider_id)
+
+
+def place(row: store.Draft, config: Config, now: Any, targets: Targets | None = None) -> None:
+    """Put one pending draft where the user reviews it and record where (status "placed")."""
+    targets = targets or Targets(config)
+    if row.provider_id:
+        remove(row, config, targets)  # the copy before an edit
+    target = targets.choose(row)
+    placed, where = "", None
+    if target is not None:
+        account, connector = target
+        mail = outgoing(row, _sender(account, config))
+        finder: Callable[[str], str | None] | None = getattr(connector, "find_draft", None)
+        try:
+            placed = (finder(mail.message_id) if finder is not None else None) or connector.save_draft(mail)
+            where = store.Account.get_or_none(store.Account.name == account.name)
+        except Unsupported as err:  # e.g. a read-only Maildir: the outbox holds it instead
+            log.warning("account %s cannot hold draft %s: %s", account.name, row.id, err)
+    row.account = where
+    row.provider_id = placed or _write_outbox(config, row)
+    row.status = "placed"
+    row.updated = now
+    row.save()
+
+
+def place_pending(config: Config, now: Any) -> int:
+    """Place every pending draft (new ones, edited ones, and any a crash left behind)."""
+    targets = Targets(config)
+    placed = 0
+    for row in D.select().where(D.status == "pending").order_by(D.id):
+        try:
+            place(row, config, now, targets)
+            placed += 1
+        except (SyncdError, OSError) as err:
+            log.warning("draft %s stays pending: %s", row.id, err)
+    return placed
+
+
+def refresh(config: Config, now: Any) -> int:
+    """Mark "gone" the placed drafts the user removed (or sent, or rewrote) in their mail client."""
+    targets = Targets(config)
+    gone = 0
+    for row in D.select().where(D.status == "placed").order_by(D.id):
+        if row.provider_id.startswith(OUTBOX_PREFIX):
+            present: bool | None = (outbox_dir(config) / row.provider_id[len(OUTBOX_PREFIX):]).exists()
+        elif row.account_id is None or row.account.name not in {a.name for a in config.accounts}:
+            continue
+        else:
+            connector = targets.connector(row.account.name)
+            finder = getattr(connector, "find_draft", None) if connector is not None else None
+            if finder is None:
+                continue  # this provider cannot tell; leave it placed
+            try:
+                present = finder(draft_message_id(row)) is not None
+            except (SyncdError, OSError) as err:
+                log.warning("cannot check draft %s: %s", row.id, err)
+                continue
+        if not present:
+            row.status = "gone"
+            row.updated = now
+            row.save()
+            gone += 1
+    return gone
