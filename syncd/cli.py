@@ -439,12 +439,13 @@ def demo(app: App, demo_home: str | None) -> None:
     run_demo(app, demo_home)
 
 
-from syncd import (
-    cli_briefing,  # noqa: E402,F401 - registers brief, people mute/unmute
-    cli_daemon,  # noqa: E402,F401 - registers run, service install/uninstall
-    cli_drafts,  # noqa: E402,F401 - registers drafts list/show/edit/discard
-    cli_imap,  # noqa: E402,F401 - registers account add imap
-    cli_knowledge,  # noqa: E402,F401 - registers facts, loops, reinfer
+# Each module registers its commands on ``main`` when imported.
+from syncd import (  # noqa: E402,F401
+    cli_briefing,  # brief, people mute/unmute
+    cli_daemon,  # run, service install/uninstall
+    cli_drafts,  # drafts list/show/edit/discard
+    cli_imap,  # account add imap
+    cli_knowledge,  # facts, loops, reinfer
 )
 
 if __name__ == "__main__":  # pragma: no cover
