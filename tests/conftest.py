@@ -22,6 +22,21 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 ENRON = CORPUS / "maildir" / "enron-bass-e"
 
 
+def _corpus_fingerprint() -> list[tuple[str, int, int]]:
+    return sorted((str(p.relative_to(CORPUS)), p.stat().st_size, p.stat().st_mtime_ns) for p in CORPUS.rglob("*"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _corpus_stays_untouched() -> Iterator[None]:
+    """The shared corpus is read-only data beside CI: no test may write into it (syncing
+    a Maildir may place drafts in it, so tests sync private copies)."""
+    before = _corpus_fingerprint()
+    yield
+    after = _corpus_fingerprint()
+    changed = sorted(set(before) ^ set(after))
+    assert not changed, f"tests changed ../shared/corpus: {changed[:5]}"
+
+
 @pytest.fixture(autouse=True)
 def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No test sees the developer's real config, data or pinned clock."""

@@ -259,14 +259,14 @@ def test_configured_folders_and_a_folder_deleted_on_the_server(imap_user: ImapUs
 # -- the Enron mailbox -------------------------------------------------------------------
 
 
-def test_enron_mailbox_same_store_as_maildir(imap_user: ImapUser, tmp_path: Path) -> None:
+def test_enron_mailbox_same_store_as_maildir(imap_user: ImapUser, tmp_path: Path, enron_copy: Path) -> None:
     with imap_user.client() as client:
         client.create_folder("paintball")
     for folder, directory in (("INBOX", ENRON), ("paintball", ENRON / ".paintball")):
         files = sorted(p for sub in ("cur", "new") if (directory / sub).is_dir() for p in (directory / sub).iterdir())
         _append_all(imap_user, folder, [(p.read_bytes(), [b"\\Seen"] if p.parent.name == "cur" else []) for p in files])
     addresses = ["eric.bass@enron.com", "ebass@enron.com"]
-    from_maildir = _sync_account(_config(tmp_path, AccountConfig("enron", "maildir", {"path": str(ENRON), "addresses": addresses}), db="maildir.db"))
+    from_maildir = _sync_account(_config(tmp_path, AccountConfig("enron", "maildir", {"path": str(enron_copy), "addresses": addresses}), db="maildir.db"))
     by_maildir = _content()
     from_imap = _sync_account(_config(tmp_path, imap_user.account("enron", addresses=addresses, folders=["*"]), db="imap.db"))
     by_imap = _content()
