@@ -77,6 +77,10 @@ class AccountResult:
 Progress = Callable[[str, Counts], None]
 
 
+# What to do when an account's credentials are refused, by kind (OAuth kinds: `syncd auth`).
+AUTH_HINTS = {"imap": "check the account's password file or variable, then reload"}
+
+
 def ensure_account(account: AccountConfig, now: dt.datetime) -> store.Account:
     row, created = store.Account.get_or_create(name=account.name, defaults={"kind": account.kind, "created": now})
     if not created and row.kind != account.kind:
@@ -109,7 +113,8 @@ def _sync_account(
             _run_stream(ingestor, connector, CAL_STREAM, result.calendar, now, config, progress, should_stop)
         row.last_error = ""
     except AuthError as err:
-        result.error = f"{err} (run `syncd auth {account.name}`)"
+        hint = AUTH_HINTS.get(account.kind, f"run `syncd auth {account.name}`")
+        result.error = f"{err} ({hint})"
         result.auth_failed = True
     except (SyncdError, OSError) as err:
         result.error = str(err) or type(err).__name__

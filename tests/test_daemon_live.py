@@ -122,7 +122,7 @@ def test_a_refused_login_stops_that_account_only(home: Path, tmp_path: Path, ima
     with DaemonLock(home / LOCK_NAME):
         rows = {r["name"]: r for r in json.loads(run(cli, "status", "--json").output)}
         text = run(cli, "status").output
-    assert "authentication failed" in rows["imap"]["error"] and "syncd auth imap" in rows["imap"]["error"]
+    assert "authentication failed" in rows["imap"]["error"] and "password" in rows["imap"]["error"]
     assert rows["imap"]["stopped"] and rows["local"]["stopped"] is None
     assert "STOPPED" in text
     password.write_text(imap_user.password + "\n")  # the user fixes it and reloads (SIGHUP)
