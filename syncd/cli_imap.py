@@ -17,7 +17,8 @@ from connectors.imap_session import TLS_MODES
 from connectors.password import check_password_file
 from connectors.smtp import TLS_MODES as SMTP_TLS_MODES
 from syncd import config as config_mod
-from syncd.cli import App, account_add
+from syncd.cli import App
+from syncd.cli_account import account_add
 from syncd.errors import ConfigError, SyncdError
 
 
