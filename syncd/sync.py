@@ -201,13 +201,14 @@ def derive(now: dt.datetime, self_addresses: frozenset[str], config: Config | No
     """Everything computed from the synced rows: meetings that have started, robots,
     what people told us (facts, open loops), and (given the config) the follow-up
     drafts due at ``now``."""
-    from syncd.listen import listen
-
     derive_started_meetings(now)
     with store.db.atomic():
         identity.refresh_automated()
-    heard = listen(self_addresses)
-    if heard.messages:
+    # The rules compile many patterns on import: only load them when there is mail to read.
+    if store.Message.select().where(store.Message.inferred == False).exists():  # noqa: E712
+        from syncd.listen import listen
+
+        heard = listen(self_addresses)
         log.info("listened to %s messages: %s facts, %s open loops", heard.messages, heard.facts, heard.loops)
     if config is not None:
         from syncd.drafts import generate_due
