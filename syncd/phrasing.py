@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from syncd.wording import this_week
+
 _SPACE = re.compile(r"\s+")
 _PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|fw|aw|wg|sv|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 PAREN = re.compile(r"\s*[(\[][^)\]]*[)\]]")
@@ -118,14 +120,10 @@ def possessive_day(day: dt.date, today: dt.date) -> str:
 
 def future_phrase(day: dt.date, today: dt.date) -> str:
     """When a coming day is: "today", "tomorrow", "on Thursday", "on Thursday, March 26"."""
-    delta = (day - today).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "tomorrow"
-    if 1 < delta < 7:
-        return f"on {day:%A}"
-    return f"on {day:%A}, {day:%B} {day.day}"
+    near = this_week(day, today)
+    if near in ("today", "tomorrow"):
+        return near
+    return f"on {near}" if near else f"on {day:%A}, {day:%B} {day.day}"
 
 
 def due_phrase(due: dt.date) -> str:

@@ -128,8 +128,9 @@ def yearly(date: str | None, today: dt.date) -> dt.date | None:
     return None
 
 
-def soon(when: dt.date, today: dt.date) -> str:
-    """``today``, ``tomorrow``, ``Thursday`` (this week), ``in 3 weeks``."""
+def this_week(when: dt.date, today: dt.date) -> str | None:
+    """A coming day as people name it within the week: ``today``, ``tomorrow``,
+    ``Thursday``; None when it is further (or past)."""
     days = (when - today).days
     if days == 0:
         return "today"
@@ -137,7 +138,12 @@ def soon(when: dt.date, today: dt.date) -> str:
         return "tomorrow"
     if 1 < days < 7:
         return f"{when:%A}"
-    return ago(when, today)
+    return None
+
+
+def soon(when: dt.date, today: dt.date) -> str:
+    """``today``, ``tomorrow``, ``Thursday`` (this week), ``in 3 weeks``."""
+    return this_week(when, today) or ago(when, today)
 
 
 def _parse(date: str | None) -> dt.date | None:
