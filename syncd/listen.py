@@ -97,8 +97,6 @@ def _person_ids(emails: Iterable[str]) -> dict[str, int]:
 def listen(self_addresses: frozenset[str], limit: int | None = None) -> Heard:
     """Infer from every message not yet read; returns what was heard."""
     heard = Heard()
-    with_facts: set[int] = set()  # people with new facts: resolve them
-    spoken_to: set[int] = set()  # people in new mail: their open loops may close
     while limit is None or heard.messages < limit:
         batch = [m for (m,) in M.select(M.id).where(M.inferred == False).order_by(M.date, M.id).limit(BATCH).tuples()]  # noqa: E712
         if not batch:
@@ -141,23 +139,25 @@ def listen(self_addresses: frozenset[str], limit: int | None = None) -> Heard:
             for message_id, (words, questions) in counts.items():
                 M.update(words=words, questions=questions).where(M.id == message_id).execute()
             M.update(inferred=True).where(M.id.in_(batch)).execute()
-            with_facts.update(row["person"] for row in fact_rows)
-            spoken_to.update(_people_of(batch))
+            # Resolved in the same transaction as the facts: a crash never leaves them unresolved.
+            _settle({row["person"] for row in fact_rows}, _people_of(batch), self_addresses)
         heard.messages += len(batch)
         heard.facts += len(fact_rows)
         heard.loops += len(loop_rows)
-    if with_facts or spoken_to:
-        with store.db.atomic():
-            resolve_facts(with_facts)
-            L = store.OpenLoop
-            people = sorted(spoken_to)
-            with_loops: set[int] = set()
-            for start in range(0, len(people), 400):
-                chunk = people[start:start + 400]
-                query = L.select(L.person).where((L.closed_by == "") & L.person.in_(chunk)).distinct().tuples()
-                with_loops.update(p for (p,) in query)
-            close_open_loops(with_loops, self_addresses)
     return heard
+
+
+def _settle(with_facts: set[int], spoken_to: set[int], self_addresses: frozenset[str]) -> None:
+    """Resolve the facts of people with new facts; close the open loops of people in new mail."""
+    resolve_facts(with_facts)
+    L = store.OpenLoop
+    people = sorted(spoken_to)
+    with_loops: set[int] = set()
+    for start in range(0, len(people), 400):
+        chunk = people[start:start + 400]
+        query = L.select(L.person).where((L.closed_by == "") & L.person.in_(chunk)).distinct().tuples()
+        with_loops.update(p for (p,) in query)
+    close_open_loops(with_loops, self_addresses)
 
 
 def _people_of(message_ids: Sequence[int]) -> set[int]:
