@@ -334,6 +334,7 @@ def demo(app: App, demo_home: str | None) -> None:
 # Each module registers its commands on ``main`` when imported.
 from syncd import (  # noqa: E402,F401
     cli_account,  # account add maildir|ics, list, remove
+    cli_auth,  # auth NAME (OAuth accounts)
     cli_briefing,  # brief, people mute/unmute
     cli_daemon,  # run, service install/uninstall
     cli_drafts,  # drafts list/show/edit/discard

@@ -163,3 +163,11 @@ def test_python_dash_m_runs(home: Path) -> None:
 
     out = subprocess.run([sys.executable, "-m", "syncd", "--help"], capture_output=True, text=True, check=True)
     assert "relationship gardener" in out.stdout
+
+
+def test_auth_refuses_an_account_without_oauth(cli: CliRunner, home: Path, mailbox: Path) -> None:
+    run(cli, "account", "add", "maildir", "personal", "--path", str(mailbox), "--address", ME)
+    result = cli.invoke(main, ["auth", "personal"])
+    assert result.exit_code == 2 and "nothing to authorize" in result.output
+    result = cli.invoke(main, ["auth", "nobody"])
+    assert result.exit_code == 2 and "no account named 'nobody'" in result.output
