@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -181,13 +182,15 @@ class Ingestor:
             for r in records if r.message_id not in existing_messages
             for a in ((r.sender,) if r.sender else ()) + r.to + r.cc + r.bcc
         )
+        fresh: dict[str, MailRecord] = {}
+        for record in records:
+            if record.message_id not in existing_messages:
+                fresh.setdefault(record.message_id, record)  # the first copy in the batch wins
+        existing_messages.update(self._insert_messages(list(fresh.values())))
         added = updated = 0
         new_locations = []
         for record in records:
-            message_pk = existing_messages.get(record.message_id)
-            if message_pk is None:
-                message_pk = self._insert_message(record)
-                existing_messages[record.message_id] = message_pk
+            message_pk = existing_messages[record.message_id]
             etag = flags_etag(record.flags)
             found = existing_locations.get(record.provider_id)
             if found is None:
@@ -210,58 +213,67 @@ class Ingestor:
         self._clear_quarantine(MAIL, pids)
         return added, updated
 
-    def _insert_message(self, record: MailRecord) -> int:
-        sender = self.directory.resolve(record.sender.email, record.sender.name) if record.sender else None
-        outgoing = (sender is not None and sender.is_self) or record.folder_role == "sent"
-        automated = not outgoing and is_automated_message(record)
-        message = store.Message.create(
-            message_id=record.message_id,
-            subject=record.subject,
-            date=record.date,
-            sender=sender.address_id if sender else None,
-            outgoing=outgoing,
-            automated=automated,
-            thread=thread_key(record),
-            in_reply_to=record.in_reply_to,
-            references=" ".join(record.references),
-            body=record.body_text,
-            attachments=json.dumps([[a.filename, a.content_type, a.size] for a in record.attachments]) if record.attachments else "",
-            size=record.size,
-        )
-        rows = []
-        recipients = []
-        seen: set[tuple[int, str]] = set()
-        if sender is not None:
-            rows.append({"message": message.id, "address": sender.address_id, "role": "from"})
-            seen.add((sender.address_id, "from"))
-        for role, group in (("to", record.to), ("cc", record.cc), ("bcc", record.bcc)):
-            for address in group:
-                known = self.directory.resolve(address.email, address.name)
-                if (known.address_id, role) in seen:
-                    continue
-                seen.add((known.address_id, role))
-                rows.append({"message": message.id, "address": known.address_id, "role": role})
-                recipients.append(known)
-        if rows:
-            store.MessageAddress.insert_many(rows).on_conflict_ignore().execute()
-        if sender is not None and not outgoing:
+    def _insert_messages(self, records: Sequence[MailRecord]) -> dict[str, int]:
+        """Store new messages with their addresses, touchpoints and sender counters: a
+        few multi-row statements per batch, not a handful of queries per message."""
+        if not records:
+            return {}
+        resolve = self.directory.resolve
+        rows, facts = [], []
+        for record in records:
+            sender = resolve(record.sender.email, record.sender.name) if record.sender else None
+            outgoing = (sender is not None and sender.is_self) or record.folder_role == "sent"
+            automated = not outgoing and is_automated_message(record)
+            facts.append((record, sender, outgoing, automated))
+            rows.append({
+                "message_id": record.message_id, "subject": record.subject, "date": record.date,
+                "sender": sender.address_id if sender else None, "outgoing": outgoing, "automated": automated,
+                "thread": thread_key(record), "in_reply_to": record.in_reply_to,
+                "references": " ".join(record.references), "body": record.body_text,
+                "attachments": json.dumps([[a.filename, a.content_type, a.size] for a in record.attachments])
+                if record.attachments else "",
+                "size": record.size,
+            })
+        for start in range(0, len(rows), 50):
+            store.Message.insert_many(rows[start:start + 50]).execute()
+        ids: dict[str, int] = {}
+        for chunk in _chunks([r.message_id for r in records]):
+            ids.update(store.Message.select(store.Message.message_id, store.Message.id)
+                       .where(store.Message.message_id.in_(list(chunk))).tuples())
+        links, touches = [], []
+        counters: Counter[tuple[int, bool]] = Counter()
+        for record, sender, outgoing, automated in facts:
+            pk = ids[record.message_id]
+            seen: set[tuple[int, str]] = set()
+            recipients = []
+            if sender is not None:
+                links.append((pk, sender.address_id, "from"))
+                seen.add((sender.address_id, "from"))
+            for role, group in (("to", record.to), ("cc", record.cc), ("bcc", record.bcc)):
+                for address in group:
+                    known = resolve(address.email, address.name)
+                    if (known.address_id, role) not in seen:
+                        seen.add((known.address_id, role))
+                        links.append((pk, known.address_id, role))
+                        recipients.append(known)
+            if sender is not None and not outgoing:
+                counters[(sender.address_id, automated)] += 1
+            if record.date is None or automated:
+                continue
+            if outgoing:
+                people = sorted({r.person_id for r in recipients if not r.is_self and not r.automated})
+                touches.extend((p, "sent", record.date, pk, record.subject[:300]) for p in people)
+            elif sender is not None and not sender.is_self and not sender.automated:
+                touches.append((sender.person_id, "received", record.date, pk, record.subject[:300]))
+        MA, T = store.MessageAddress, store.Touchpoint
+        for start in range(0, len(links), 300):
+            MA.insert_many(links[start:start + 300], fields=[MA.message, MA.address, MA.role]).on_conflict_ignore().execute()
+        for start in range(0, len(touches), 150):
+            T.insert_many(touches[start:start + 150], fields=[T.person, T.kind, T.at, T.message, T.subject]).on_conflict_ignore().execute()
+        for (address_id, automated), n in counters.items():
             column = store.Address.sent_automated if automated else store.Address.sent_human
-            store.Address.update({column: column + 1}).where(store.Address.id == sender.address_id).execute()
-        if record.date is not None and not automated:
-            self._touch_for_message(message, record, sender, outgoing, recipients)
-        return message.id
-
-    def _touch_for_message(self, message: store.Message, record: MailRecord, sender, outgoing, recipients) -> None:
-        touches = []
-        if outgoing:
-            people = {r.person_id for r in recipients if not r.is_self and not r.automated}
-            touches = [{"person": p, "kind": "sent"} for p in people]
-        elif sender is not None and not sender.is_self and not sender.automated:
-            touches = [{"person": sender.person_id, "kind": "received"}]
-        for touch in touches:
-            touch.update(at=record.date, message=message.id, subject=record.subject[:300])
-        if touches:
-            store.Touchpoint.insert_many(touches).on_conflict_ignore().execute()
+            store.Address.update({column: column + n}).where(store.Address.id == address_id).execute()
+        return ids
 
     def _clear_quarantine(self, stream: str, provider_ids: Sequence[str]) -> None:
         """Items that now read cleanly leave quarantine. A quarantined id also covers

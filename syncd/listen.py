@@ -139,25 +139,16 @@ def listen(self_addresses: frozenset[str], limit: int | None = None) -> Heard:
             for message_id, (words, questions) in counts.items():
                 M.update(words=words, questions=questions).where(M.id == message_id).execute()
             M.update(inferred=True).where(M.id.in_(batch)).execute()
-            # Resolved in the same transaction as the facts: a crash never leaves them unresolved.
-            _settle({row["person"] for row in fact_rows}, _people_of(batch), self_addresses)
+            # Settled in the same transaction as the facts: a crash never leaves them unsettled.
+            resolve_facts({row["person"] for row in fact_rows})
+            new_loops: dict[int, dt.datetime] = {}
+            for row in loop_rows:
+                new_loops[row["person"]] = min(row["stated_at"], new_loops.get(row["person"], row["stated_at"]))
+            close_open_loops(found, new_loops, self_addresses)
         heard.messages += len(batch)
         heard.facts += len(fact_rows)
         heard.loops += len(loop_rows)
     return heard
-
-
-def _settle(with_facts: set[int], spoken_to: set[int], self_addresses: frozenset[str]) -> None:
-    """Resolve the facts of people with new facts; close the open loops of people in new mail."""
-    resolve_facts(with_facts)
-    L = store.OpenLoop
-    people = sorted(spoken_to)
-    with_loops: set[int] = set()
-    for start in range(0, len(people), 400):
-        chunk = people[start:start + 400]
-        query = L.select(L.person).where((L.closed_by == "") & L.person.in_(chunk)).distinct().tuples()
-        with_loops.update(p for (p,) in query)
-    close_open_loops(with_loops, self_addresses)
 
 
 def _people_of(message_ids: Sequence[int]) -> set[int]:
@@ -194,36 +185,71 @@ def resolve_facts(person_ids: Iterable[int]) -> None:
                 store.Fact.update(state=value).where(store.Fact.id.in_(ids) & (store.Fact.state != value)).execute()
 
 
-def close_open_loops(person_ids: Iterable[int], self_addresses: frozenset[str]) -> None:
-    """Close loops that later mail delivered on or answered."""
-    for person_id in person_ids:
-        rows = list(store.OpenLoop.select().where((store.OpenLoop.person == person_id) & (store.OpenLoop.closed_by == "")))
-        if not rows:
+def close_open_loops(
+    batch: dict[int, MessageView], new_loops: dict[int, dt.datetime], self_addresses: frozenset[str]
+) -> None:
+    """Close the open loops that the mail just read delivered on or answered.
+
+    Every (loop, later message) pair is looked at exactly once, whichever is read
+    last: the open loops of the people in ``batch`` against ``batch``; and a loop
+    stated in this batch (``new_loops``: person -> its earliest) also against the mail
+    of that person read before it (an old message synced late). So the work follows
+    the new mail, never the size of the store.
+    """
+    if not batch:
+        return
+    L = store.OpenLoop
+    people = sorted(_people_of(list(batch)))
+    open_rows: dict[int, list[tuple[int, str, str, str, str, dt.datetime, str, str | None, int]]] = defaultdict(list)
+    addresses: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(people), 400):
+        chunk = people[start:start + 400]
+        query = (
+            L.select(L.person, L.id, L.direction, L.kind, L.text, M.message_id, L.stated_at, L.thread, L.due, L.message)
+            .join(M).where((L.closed_by == "") & L.person.in_(chunk)).order_by(L.id).tuples()
+        )
+        for person, *row in query:
+            open_rows[person].append(tuple(row))  # type: ignore[arg-type]
+        for email, person in A.select(A.email, A.person).where(A.person.in_(chunk)).tuples():
+            addresses[person].append(email)
+    if not open_rows:
+        return
+    used = _addresses_used([r[-1] for rows in open_rows.values() for r in rows], list(open_rows))
+    for person, rows in open_rows.items():
+        mine = set(addresses[person])
+        later = [v for v in batch.values() if v.sender in mine or mine.intersection(v.recipients)]
+        if person in new_loops:
+            earlier = [
+                m for (m,) in M.select(M.id).join(MA).join(A)
+                .where(A.email.in_(sorted(mine)) & (M.date >= new_loops[person]) & (M.inferred == True))  # noqa: E712
+                .distinct().tuples() if m not in batch
+            ]
+            later.extend(views(earlier, self_addresses).values())
+        if not later:
             continue
-        email = store.Person.get_by_id(person_id).primary_email
-        addresses = [a for (a,) in A.select(A.email).where(A.person == person_id).tuples()]
-        since = min(r.stated_at for r in rows)
-        later_ids = [
-            m for (m,) in M.select(M.id).join(MA).join(A)
-            .where((A.email.in_(addresses)) & (M.date >= since)).distinct().tuples()
-        ]
-        later = list(views(later_ids, self_addresses).values())
-        # The inference speaks of addresses; loops were stored against the person.
+        fallback = sorted(mine)[0] if mine else ""
         loops = [
-            Loop(person=_address_in(r, addresses, email), direction=r.direction, kind=r.kind, text=r.text,
-                 source=r.message.message_id, stated_at=r.stated_at, thread=r.thread,
-                 due=dt.date.fromisoformat(r.due) if r.due else None)
-            for r in rows
+            Loop(person=used.get((message, person), fallback), direction=direction, kind=kind, text=text,
+                 source=source, stated_at=stated_at, thread=thread, due=dt.date.fromisoformat(due) if due else None)
+            for _, direction, kind, text, source, stated_at, thread, due, message in rows
         ]
         for row, loop in zip(rows, close_loops(loops, later, self_addresses)):
             if loop.closed_by:
-                store.OpenLoop.update(closed_by=loop.closed_by).where(store.OpenLoop.id == row.id).execute()
+                L.update(closed_by=loop.closed_by).where(L.id == row[0]).execute()
 
 
-def _address_in(row: store.OpenLoop, addresses: list[str], fallback: str) -> str:
-    """The address of the person that this loop's message used."""
-    used = {e for (e,) in A.select(A.email).join(MA).where((MA.message == row.message_id) & A.email.in_(addresses)).tuples()}
-    return next(iter(sorted(used)), fallback)
+def _addresses_used(message_ids: list[int], people: list[int]) -> dict[tuple[int, int], str]:
+    """(message, person) -> the address of that person the message used (the first, sorted)."""
+    found: dict[tuple[int, int], str] = {}
+    for start in range(0, len(message_ids), 400):
+        chunk = sorted(set(message_ids[start:start + 400]))
+        query = (
+            MA.select(MA.message, A.person, A.email).join(A)
+            .where(MA.message.in_(chunk) & A.person.in_(people)).order_by(A.email).tuples()
+        )
+        for message, person, email in query:
+            found.setdefault((message, person), email)
+    return found
 
 
 def reinfer(self_addresses: frozenset[str]) -> Heard:

@@ -148,3 +148,49 @@ def test_cold_ranking_explains_itself(cli: CliRunner, home: Path, tmp_path: Path
     assert ranked[0]["email"] == "wes@weekly.example"
     assert ranked[0]["rhythm_days"] == pytest.approx(7, abs=0.5)
     assert "usually every" in ranked[0]["reason"] and ranked[0]["last_subject"].startswith("Re: week 7")
+
+
+def test_a_promise_synced_after_its_delivery_is_closed(cli: CliRunner, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old message read late (a Sent folder added afterwards) still meets the mail that came after it."""
+    root = mf.maildir(tmp_path / "Late", "Sent")
+    mf.deliver(root, mf.message(ME, DANA, "Re: News", "Here is the pricing deck, as promised.\n\nAlex", date=day(41),
+                                message_id="<a2@me>", in_reply_to="<d2@acme>"), folder="Sent", key="a2")
+    monkeypatch.setenv("SYNCD_NOW", day(42).isoformat())
+    run(cli, "account", "add", "maildir", "mail", "--path", str(root), "--address", ME)
+    run(cli, "sync")
+    mf.deliver(root, mf.message(ME, DANA, "Re: News", "Congrats! I'll send you the pricing deck by Friday.\n\nAlex",
+                                date=day(31), message_id="<a1@me>", in_reply_to="<d2@acme>"), folder="Sent", key="a1")
+    os.utime(root / ".Sent" / "cur", ns=(0, 1_000_000_000))
+    run(cli, "sync")
+    rows = json.loads(run(cli, "loops", "--json", "--all").output)
+    promise = next(lp for lp in rows if lp["direction"] == "mine" and lp["kind"] == "promise")
+    assert promise["closed_by"] == "<a2@me>"
+
+
+def test_closing_loops_reads_the_new_mail_not_the_whole_history(
+    cli: CliRunner, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An open question from a year of busy correspondence: one new message from that person is
+    checked against the open loops, without reading the person's history again."""
+    from syncd import listen
+
+    root = mf.maildir(tmp_path / "Busy", "Sent")
+    mf.deliver(root, mf.message(DANA, ME, "Budget", "Could you send me the budget sheet?\n\nDana",
+                                date=day(0), message_id="<q@acme>"), key="q")
+    for n in range(1, 120):
+        mf.deliver(root, mf.message(DANA, ME, f"Note {n}", f"Weekly note number {n}.\n\nDana",
+                                    date=day(n), message_id=f"<n{n}@acme>"), key=f"n{n}")
+    monkeypatch.setenv("SYNCD_NOW", day(130).isoformat())
+    run(cli, "account", "add", "maildir", "mail", "--path", str(root), "--address", ME)
+    run(cli, "sync")
+    read: list[int] = []
+    real_views = listen.views
+    monkeypatch.setattr(listen, "views", lambda ids, me: (read.extend(ids), real_views(ids, me))[1])
+    mf.deliver(root, mf.message(ME, DANA, "Re: Budget", "Here is the budget sheet, attached.\n\nAlex", date=day(131),
+                                message_id="<r@me>", in_reply_to="<q@acme>"), folder="Sent", key="r")
+    os.utime(root / ".Sent" / "cur", ns=(0, 1_000_000_000))
+    monkeypatch.setenv("SYNCD_NOW", day(132).isoformat())
+    run(cli, "sync")
+    assert len(read) == 1  # the new message only
+    rows = json.loads(run(cli, "loops", "--json", "--all").output)
+    assert next(lp for lp in rows if lp["kind"] == "question" and lp["direction"] == "mine")["closed_by"] == "<r@me>"

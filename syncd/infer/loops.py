@@ -304,21 +304,27 @@ def close_loops(
         else:
             from_person.setdefault(m.sender, []).append(m)
     bodies: dict[str, str] = {}
+    topics: dict[str, frozenset[str]] = {}
 
     def body(m: MessageView) -> str:
         if m.message_id not in bodies:
             bodies[m.message_id] = new_text(m.text)
         return bodies[m.message_id]
 
+    def about(m: MessageView) -> frozenset[str]:
+        if m.message_id not in topics:
+            topics[m.message_id] = _keywords(m.subject + "\n" + body(m))
+        return topics[m.message_id]
+
     def closes(lp: Loop, kind: str, m: MessageView, until: dt.datetime, words: frozenset[str]) -> bool:
         delivered = m.has_attachments or bool(_DELIVERY.search(body(m)))
         if (m.thread or m.message_id) == lp.thread:
             return kind in ("question", "reply") or delivered
         if kind == "question":
-            return bool(words & _keywords(m.subject + "\n" + body(m)))
+            return bool(words & about(m))
         if kind == "intro":
             return bool(_INTRODUCED.search(body(m))) and len(set(m.recipients) - mine) > 1
-        return m.date <= until and delivered and bool(words & _keywords(m.subject + "\n" + body(m)))
+        return m.date <= until and delivered and bool(words & about(m))
 
     closed: list[Loop] = []
     for lp in loops:
