@@ -194,10 +194,7 @@ class Ingestor:
             etag = flags_etag(record.flags)
             found = existing_locations.get(record.provider_id)
             if found is None:
-                new_locations.append({
-                    "account": self.account.id, "provider_id": record.provider_id, "message": message_pk,
-                    "folder": record.folder, "etag": etag, "generation": generation,
-                })
+                new_locations.append((self.account.id, record.provider_id, message_pk, record.folder, etag, generation))
                 existing_locations[record.provider_id] = (0, etag, record.folder, message_pk, generation)
                 added += 1
                 continue
@@ -208,10 +205,16 @@ class Ingestor:
                     etag=etag, folder=record.folder, message=message_pk, generation=generation
                 ).where(store.Location.id == lid).execute()
                 updated += changed
-        for start in range(0, len(new_locations), 100):
-            store.Location.insert_many(new_locations[start:start + 100]).on_conflict_ignore().execute()
+        L = store.Location
+        store.insert_rows(L, [L.account, L.provider_id, L.message, L.folder, L.etag, L.generation], new_locations, ignore=True)
         self._clear_quarantine(MAIL, pids)
         return added, updated
+
+    _MESSAGE_FIELDS = (
+        store.Message.message_id, store.Message.subject, store.Message.date, store.Message.sender,
+        store.Message.outgoing, store.Message.automated, store.Message.thread, store.Message.in_reply_to,
+        store.Message.references, store.Message.body, store.Message.attachments, store.Message.size,
+    )
 
     def _insert_messages(self, records: Sequence[MailRecord]) -> dict[str, int]:
         """Store new messages with their addresses, touchpoints and sender counters: a
@@ -225,17 +228,15 @@ class Ingestor:
             outgoing = (sender is not None and sender.is_self) or record.folder_role == "sent"
             automated = not outgoing and is_automated_message(record)
             facts.append((record, sender, outgoing, automated))
-            rows.append({
-                "message_id": record.message_id, "subject": record.subject, "date": record.date,
-                "sender": sender.address_id if sender else None, "outgoing": outgoing, "automated": automated,
-                "thread": thread_key(record), "in_reply_to": record.in_reply_to,
-                "references": " ".join(record.references), "body": record.body_text,
-                "attachments": json.dumps([[a.filename, a.content_type, a.size] for a in record.attachments])
-                if record.attachments else "",
-                "size": record.size,
-            })
-        for start in range(0, len(rows), 50):
-            store.Message.insert_many(rows[start:start + 50]).execute()
+            rows.append((
+                record.message_id, record.subject, record.date, sender.address_id if sender else None,
+                outgoing, automated, thread_key(record), record.in_reply_to, " ".join(record.references),
+                record.body_text,
+                json.dumps([[a.filename, a.content_type, a.size] for a in record.attachments]) if record.attachments else "",
+                record.size,
+            ))
+        M = store.Message
+        store.insert_rows(M, self._MESSAGE_FIELDS, rows)
         ids: dict[str, int] = {}
         for chunk in _chunks([r.message_id for r in records]):
             ids.update(store.Message.select(store.Message.message_id, store.Message.id)
@@ -266,10 +267,8 @@ class Ingestor:
             elif sender is not None and not sender.is_self and not sender.automated:
                 touches.append((sender.person_id, "received", record.date, pk, record.subject[:300]))
         MA, T = store.MessageAddress, store.Touchpoint
-        for start in range(0, len(links), 300):
-            MA.insert_many(links[start:start + 300], fields=[MA.message, MA.address, MA.role]).on_conflict_ignore().execute()
-        for start in range(0, len(touches), 150):
-            T.insert_many(touches[start:start + 150], fields=[T.person, T.kind, T.at, T.message, T.subject]).on_conflict_ignore().execute()
+        store.insert_rows(MA, [MA.message, MA.address, MA.role], links, ignore=True)
+        store.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
         for (address_id, automated), n in counters.items():
             column = store.Address.sent_automated if automated else store.Address.sent_human
             store.Address.update({column: column + n}).where(store.Address.id == address_id).execute()

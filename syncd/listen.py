@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 BATCH = 300
 _WORD = re.compile(r"\w+")
 M, MA, A = store.Message, store.MessageAddress, store.Address
+F, L = store.Fact, store.OpenLoop
+_FACT_FIELDS = (F.person, F.message, F.kind, F.value, F.key, F.date, F.confidence, F.sensitive, F.sentence,
+                F.source, F.stated_at, F.state, F.natural)
+_LOOP_FIELDS = (L.person, L.message, L.direction, L.kind, L.text, L.due, L.stated_at, L.thread, L.closed_by, L.natural)
 
 
 @dataclass
@@ -60,7 +64,8 @@ def views(message_ids: Sequence[int], self_addresses: frozenset[str]) -> dict[in
         )
         for message_id, role, email, name in query:
             roles[message_id][role].append((email, name))
-        for m in M.select().where(M.id.in_(chunk)):
+        columns = (M.id, M.message_id, M.date, M.body, M.subject, M.outgoing, M.automated, M.thread, M.in_reply_to, M.attachments)
+        for m in M.select(*columns).where(M.id.in_(chunk)).namedtuples():
             if m.date is None:
                 continue
             r = roles[m.id]
@@ -115,35 +120,23 @@ def listen(self_addresses: frozenset[str], limit: int | None = None) -> Heard:
                 loops.extend((message_id, lp) for lp in find_loops(view, self_addresses))
             people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
             fact_rows = [
-                {
-                    "person": people[f.person], "message": mid, "kind": f.kind, "value": f.value, "key": f.key,
-                    "date": f.date, "confidence": f.confidence, "sensitive": f.sensitive, "sentence": f.sentence[:500],
-                    "source": f.source, "stated_at": f.stated_at.isoformat(), "state": "active",
-                    "natural": fact_natural(f.person, f.kind, f.key, f.value),
-                }
+                (people[f.person], mid, f.kind, f.value, f.key, f.date, f.confidence, f.sensitive, f.sentence[:500],
+                 f.source, f.stated_at.isoformat(), "active", fact_natural(f.person, f.kind, f.key, f.value))
                 for mid, f in facts if f.person in people
             ]
             loop_rows = [
-                {
-                    "person": people[lp.person], "message": mid, "direction": lp.direction, "kind": lp.kind,
-                    "text": lp.text[:1000], "due": lp.due.isoformat() if lp.due else None, "stated_at": lp.stated_at,
-                    "thread": lp.thread, "closed_by": lp.closed_by,
-                    "natural": loop_natural(lp.source, lp.direction, lp.kind, lp.text),
-                }
+                (people[lp.person], mid, lp.direction, lp.kind, lp.text[:1000], lp.due.isoformat() if lp.due else None,
+                 lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text))
                 for mid, lp in loops if lp.person in people
             ]
-            for start in range(0, len(fact_rows), 100):
-                store.Fact.insert_many(fact_rows[start:start + 100]).execute()
-            for start in range(0, len(loop_rows), 100):
-                store.OpenLoop.insert_many(loop_rows[start:start + 100]).execute()
-            for message_id, (words, questions) in counts.items():
-                M.update(words=words, questions=questions).where(M.id == message_id).execute()
-            M.update(inferred=True).where(M.id.in_(batch)).execute()
+            store.insert_rows(F, _FACT_FIELDS, fact_rows)
+            store.insert_rows(L, _LOOP_FIELDS, loop_rows)
+            store.update_rows(M, [M.words, M.questions, M.inferred], [(*counts.get(m, (0, 0)), True, m) for m in batch])
             # Settled in the same transaction as the facts: a crash never leaves them unsettled.
-            resolve_facts({row["person"] for row in fact_rows})
+            resolve_facts({row[0] for row in fact_rows})
             new_loops: dict[int, dt.datetime] = {}
-            for row in loop_rows:
-                new_loops[row["person"]] = min(row["stated_at"], new_loops.get(row["person"], row["stated_at"]))
+            for person, *_, stated_at, _thread, _closed, _natural in loop_rows:
+                new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
             close_open_loops(found, new_loops, self_addresses)
         heard.messages += len(batch)
         heard.facts += len(fact_rows)
@@ -198,7 +191,6 @@ def close_open_loops(
     """
     if not batch:
         return
-    L = store.OpenLoop
     people = sorted(_people_of(list(batch)))
     open_rows: dict[int, list[tuple[int, str, str, str, str, dt.datetime, str, str | None, int]]] = defaultdict(list)
     addresses: dict[int, list[str]] = defaultdict(list)

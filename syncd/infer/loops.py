@@ -331,11 +331,14 @@ def close_loops(
         if lp.closed_by:
             closed.append(lp)
             continue
+        pool = (to_person if lp.direction == "mine" else from_person).get(lp.person, [])
+        if not pool:
+            closed.append(lp)
+            continue
         kind = "question" if lp.kind == "question" else _promise_kind(lp.text)
         due_end = dt.datetime.combine(lp.due, dt.time.max, lp.stated_at.tzinfo) if lp.due else None
         until = due_end + GRACE if due_end else lp.stated_at + WINDOW
         words = _keywords(lp.text, lp.person.partition("@")[0].lower())
-        pool = (to_person if lp.direction == "mine" else from_person).get(lp.person, [])
         by = next(
             (m.message_id for m in pool
              if m.date > lp.stated_at and m.message_id != lp.source and closes(lp, kind, m, until, words)),

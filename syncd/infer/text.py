@@ -34,6 +34,7 @@ at 100-300 messages/s on the same Enron bodies.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from syncd.infer.quotes import strip_quotes
@@ -42,6 +43,9 @@ from syncd.infer.signature import strip_signature
 __all__ = ["new_text", "sentences", "split_signoff"]
 
 
+# One message's body is read by several rules (facts, loops, word counts): the last few
+# answers are kept, so the work is done once per body. Results are immutable.
+@functools.lru_cache(maxsize=64)
 def _split(body: str) -> tuple[str, str]:
     if not body or not body.strip():
         return "", ""
@@ -139,6 +143,11 @@ def sentences(text: str) -> list[str]:
     Doe"), times ("9 a.m. tomorrow") and inside decimals ("3.5"). Whitespace inside
     a sentence is collapsed to single spaces.
     """
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for unit in _units(text):
         start = 0
@@ -152,4 +161,4 @@ def sentences(text: str) -> list[str]:
         seg = unit[start:].strip()
         if seg:
             out.append(" ".join(seg.split()))
-    return out
+    return tuple(out)
