@@ -111,7 +111,7 @@ def event_record(item: dict[str, Any], calendar_id: str = "primary") -> EventRec
     organizer = None
     if item.get("organizer", {}).get("email"):
         org = item["organizer"]
-        attendee = next((a for a in item.get("attendees", ()) if a.get("email", "").lower() == org["email"].lower()), {})
+        attendee: dict[str, Any] = next((a for a in item.get("attendees", ()) if a.get("email", "").lower() == org["email"].lower()), {})
         organizer = AttendeeRecord(email=org["email"].lower(), name=str(org.get("displayName") or attendee.get("displayName", "")),
                                    partstat=PARTSTAT.get(str(attendee.get("responseStatus", "")), ""), role="CHAIR")
     attendees = tuple(_person(a) for a in item.get("attendees", ()) if a.get("email") and not a.get("resource"))

@@ -36,7 +36,7 @@ import base64
 import dataclasses
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from connectors import gcal, google_auth
@@ -146,9 +146,8 @@ class GmailConnector(BaseConnector):
     def sync_mail(self, cursor: str | None, known: Mapping[str, str] | None = None) -> Iterator[MailBatch]:
         known = dict(known or {})
         try:
-            state = _load(cursor)
-            if state is None:
-                state = yield from self._begin_full(known)
+            loaded = _load(cursor)
+            state = loaded if loaded is not None else (yield from self._begin_full(known))
             yield from self._history(state, known)
             if state["stage"] == "full":
                 yield from self._backfill(state, known)
@@ -158,12 +157,12 @@ class GmailConnector(BaseConnector):
         finally:
             self._keep_token()
 
-    def _begin_full(self, known: dict[str, str]) -> Iterator[MailBatch]:
+    def _begin_full(self, known: dict[str, str]) -> Generator[MailBatch, None, dict[str, Any]]:
         """Start a full listing at the current historyId. When the store already holds
         this account's mail (an expired cursor), first drop what the mailbox no longer has."""
         profile = self.client.call("profile", self.client.gmail.getProfile(userId="me"))
         hid = str(profile["historyId"])
-        state = {"v": 1, "stage": "full", "start": hid, "history": hid, "page": None, "skip": 0, "refresh": bool(known)}
+        state: dict[str, Any] = {"v": 1, "stage": "full", "start": hid, "history": hid, "page": None, "skip": 0, "refresh": bool(known)}
         if known:
             listed: set[str] = set()
             token = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from connectors.gmail_quota import Backoff, Pacer
@@ -162,7 +163,7 @@ class GoogleClient:
             self.pacer.take("messages.get", len(chunk))
             try:
                 self.requests += 1
-                self._translate(lambda batch=batch: batch.execute(http=self.http))
+                self._translate(partial(batch.execute, http=self.http))
             except _Retry as retry:
                 self._wait(retry)
                 todo = chunk + todo
@@ -181,8 +182,9 @@ class GoogleClient:
                     slow_down = slow_down if slow_down is not None and slow_down.rate else problem
                 else:
                     results[mid] = problem
-            if isinstance(next((r for r in results.values() if isinstance(r, AuthError)), None), AuthError):
-                raise next(r for r in results.values() if isinstance(r, AuthError))
+            refused = next((r for r in results.values() if isinstance(r, AuthError)), None)
+            if refused is not None:
+                raise refused
             if slow_down is not None:
                 self._wait(slow_down)
                 todo = again + todo

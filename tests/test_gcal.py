@@ -31,7 +31,7 @@ def meeting(event_id: str, day: int, **extra: Any) -> dict[str, Any]:
     }
 
 
-def setup(google: GoogleEmulator, tmp_path: Path) -> Config:
+def setup(google: GoogleEmulator, tmp_path: Path) -> Config:  # noqa: F811
     config = Config(paths=paths(tmp_path / "home"), accounts=(gmail_account(google, quota_per_minute=10**7),),
                     settings={"database_url": f"sqlite:///{tmp_path / 'c.db'}", "window_past_days": 30, "window_future_days": 30})
     store.open_db(config.database_url)
