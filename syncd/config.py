@@ -40,6 +40,10 @@ KINDS: dict[str, dict[str, tuple[type, bool]]] = {
         "folders": (_LIST, False), "cafile": (_STR, False), "smtp_host": (_STR, False), "smtp_port": (_INT, False),
         "smtp_tls": (_STR, False), "smtp_username": (_STR, False),
     },
+    "gmail": {
+        "addresses": (_LIST, True), "client_secrets": (_STR, False), "api_base": (_STR, False), "oauth_base": (_STR, False),
+        "quota_per_minute": (_INT, False), "get_units": (_INT, False), "history_units": (_INT, False), "timeout": (_INT, False),
+    },
 }
 _COMMON = {"kind": (_STR, True), "interval": (_INT, False), "enabled": (_BOOL, False)}
 _SETTINGS: dict[str, type] = {
