@@ -15,21 +15,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from syncd import store
 from syncd.infer.fact_resolve import resolve
-from syncd.infer.facts import extract_facts
-from syncd.infer.loops import close_loops, find_loops
+from syncd.infer.hear import Heard as Found
+from syncd.infer.hear import hear
+from syncd.infer.loops import close_loops
 from syncd.infer.model import Fact, Loop, MessageView
-from syncd.infer.text import new_text, sentences
 
 log = logging.getLogger(__name__)
 
 BATCH = 300
+POOL_MIN = 2000  # below this many messages, starting worker processes costs more than it saves
 _WORD = re.compile(r"\w+")
 M, MA, A = store.Message, store.MessageAddress, store.Address
 F, L = store.Fact, store.OpenLoop
@@ -43,6 +47,7 @@ class Heard:
     messages: int = 0
     facts: int = 0
     loops: int = 0
+    workers: int = 0  # processes that did the inference (0: this one)
 
 
 def fact_natural(person: str, kind: str, key: str, value: str) -> str:
@@ -99,49 +104,71 @@ def _person_ids(emails: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def listen(self_addresses: frozenset[str], limit: int | None = None) -> Heard:
-    """Infer from every message not yet read; returns what was heard."""
+def listen(self_addresses: frozenset[str], limit: int | None = None, workers: int | None = None) -> Heard:
+    """Infer from every message not yet read (oldest first); returns what was heard.
+
+    Inference is pure and most of the work: with many messages (``POOL_MIN``) it runs
+    in ``workers`` processes (default: one per core) while this process reads the next
+    batch and stores the last one, each batch in its own transaction, in order.
+    """
+    query = M.select(M.id).where(M.inferred == False).order_by(M.date, M.id)  # noqa: E712
+    ids = [m for (m,) in (query.limit(limit) if limit else query).tuples()]
+    batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(ids) >= POOL_MIN else 0
     heard = Heard()
-    while limit is None or heard.messages < limit:
-        batch = [m for (m,) in M.select(M.id).where(M.inferred == False).order_by(M.date, M.id).limit(BATCH).tuples()]  # noqa: E712
-        if not batch:
-            break
-        with store.db.atomic():
+    if workers <= 1 or len(batches) < 2:
+        for batch in batches:
             found = views(batch, self_addresses)
-            facts: list[tuple[int, Fact]] = []
-            loops: list[tuple[int, Loop]] = []
-            counts: dict[int, tuple[int, int]] = {}
-            for message_id, view in found.items():
-                if view.automated:
-                    continue
-                body = new_text(view.text)
-                counts[message_id] = (len(_WORD.findall(body)), sum(1 for s in sentences(body) if s.rstrip().endswith("?")))
-                facts.extend((message_id, f) for f in extract_facts(view, self_addresses))
-                loops.extend((message_id, lp) for lp in find_loops(view, self_addresses))
-            people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
-            fact_rows = [
-                (people[f.person], mid, f.kind, f.value, f.key, f.date, f.confidence, f.sensitive, f.sentence[:500],
-                 f.source, f.stated_at.isoformat(), "active", fact_natural(f.person, f.kind, f.key, f.value))
-                for mid, f in facts if f.person in people
-            ]
-            loop_rows = [
-                (people[lp.person], mid, lp.direction, lp.kind, lp.text[:1000], lp.due.isoformat() if lp.due else None,
-                 lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text))
-                for mid, lp in loops if lp.person in people
-            ]
-            store.insert_rows(F, _FACT_FIELDS, fact_rows)
-            store.insert_rows(L, _LOOP_FIELDS, loop_rows)
-            store.update_rows(M, [M.words, M.questions, M.inferred], [(*counts.get(m, (0, 0)), True, m) for m in batch])
-            # Settled in the same transaction as the facts: a crash never leaves them unsettled.
-            resolve_facts({row[0] for row in fact_rows})
-            new_loops: dict[int, dt.datetime] = {}
-            for person, *_, stated_at, _thread, _closed, _natural in loop_rows:
-                new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
-            close_open_loops(found, new_loops, self_addresses)
-        heard.messages += len(batch)
-        heard.facts += len(fact_rows)
-        heard.loops += len(loop_rows)
+            _keep(batch, found, hear(list(found.items()), self_addresses), self_addresses, heard)
+        return heard
+    context = multiprocessing.get_context("spawn")  # never fork a process that may hold threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[tuple[list[int], dict[int, MessageView], Future[list[Found]]]] = deque()
+        for batch in batches:
+            found = views(batch, self_addresses)
+            pending.append((batch, found, pool.submit(hear, list(found.items()), self_addresses)))
+            if len(pending) > workers:  # the workers stay busy; memory stays bounded
+                done, known, future = pending.popleft()
+                _keep(done, known, future.result(), self_addresses, heard)
+        while pending:
+            done, known, future = pending.popleft()
+            _keep(done, known, future.result(), self_addresses, heard)
+    heard.workers = workers
     return heard
+
+
+def _keep(
+    batch: list[int], found: dict[int, MessageView], results: list[Found], self_addresses: frozenset[str], heard: Heard
+) -> None:
+    """Store one batch's findings and settle them, in one transaction with the batch marked read."""
+    facts = [(mid, f) for mid, _, fs, _ in results for f in fs]
+    loops = [(mid, lp) for mid, _, _, lps in results for lp in lps]
+    counts = {mid: c for mid, c, _, _ in results}
+    with store.db.atomic():
+        people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
+        fact_rows = [
+            (people[f.person], mid, f.kind, f.value, f.key, f.date, f.confidence, f.sensitive, f.sentence[:500],
+             f.source, f.stated_at.isoformat(), "active", fact_natural(f.person, f.kind, f.key, f.value))
+            for mid, f in facts if f.person in people
+        ]
+        loop_rows = [
+            (people[lp.person], mid, lp.direction, lp.kind, lp.text[:1000], lp.due.isoformat() if lp.due else None,
+             lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text))
+            for mid, lp in loops if lp.person in people
+        ]
+        store.insert_rows(F, _FACT_FIELDS, fact_rows)
+        store.insert_rows(L, _LOOP_FIELDS, loop_rows)
+        store.update_rows(M, [M.words, M.questions, M.inferred], [(*counts.get(m, (0, 0)), True, m) for m in batch])
+        # Settled in the same transaction as the facts: a crash never leaves them unsettled.
+        resolve_facts({row[0] for row in fact_rows})
+        new_loops: dict[int, dt.datetime] = {}
+        for person, *_, stated_at, _thread, _closed, _natural in loop_rows:
+            new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
+        close_open_loops(found, new_loops, self_addresses)
+    heard.messages += len(batch)
+    heard.facts += len(fact_rows)
+    heard.loops += len(loop_rows)
 
 
 def _people_of(message_ids: Sequence[int]) -> set[int]:
@@ -206,17 +233,26 @@ def close_open_loops(
             addresses[person].append(email)
     if not open_rows:
         return
+    batch_ids = {v.message_id for v in batch.values()}
     used = _addresses_used([r[-1] for rows in open_rows.values() for r in rows], list(open_rows))
+    mail = dict(batch)
+    if new_loops:  # mail read before the loops stated in this batch (old mail synced late)
+        since = min(new_loops.values())
+        query = (
+            M.select(M.id).join(MA).join(A)
+            .where(A.person.in_(sorted(new_loops)) & (M.inferred == True) & (M.date >= since))  # noqa: E712
+            .distinct().tuples()
+        )
+        earlier = [m for (m,) in query if m not in batch]
+        mail.update(views(earlier, self_addresses))
+    by_address: dict[str, list[MessageView]] = defaultdict(list)
+    for view in mail.values():
+        for address in {view.sender, *view.recipients}:
+            by_address[address].append(view)
     for person, rows in open_rows.items():
         mine = set(addresses[person])
-        later = [v for v in batch.values() if v.sender in mine or mine.intersection(v.recipients)]
-        if person in new_loops:
-            earlier = [
-                m for (m,) in M.select(M.id).join(MA).join(A)
-                .where(A.email.in_(sorted(mine)) & (M.date >= new_loops[person]) & (M.inferred == True))  # noqa: E712
-                .distinct().tuples() if m not in batch
-            ]
-            later.extend(views(earlier, self_addresses).values())
+        found = {v.message_id: v for a in mine for v in by_address.get(a, ())}
+        later = [v for v in found.values() if person in new_loops or v.message_id in batch_ids]
         if not later:
             continue
         fallback = sorted(mine)[0] if mine else ""
@@ -244,10 +280,10 @@ def _addresses_used(message_ids: list[int], people: list[int]) -> dict[tuple[int
     return found
 
 
-def reinfer(self_addresses: frozenset[str]) -> Heard:
+def reinfer(self_addresses: frozenset[str], workers: int | None = None) -> Heard:
     """Forget what was inferred and listen again (rules changed); feedback is kept."""
     with store.db.atomic():
         store.Fact.delete().execute()
         store.OpenLoop.delete().execute()
         M.update(inferred=False, words=0, questions=0).execute()
-    return listen(self_addresses)
+    return listen(self_addresses, workers=workers)

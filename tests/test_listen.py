@@ -194,3 +194,38 @@ def test_closing_loops_reads_the_new_mail_not_the_whole_history(
     assert len(read) == 1  # the new message only
     rows = json.loads(run(cli, "loops", "--json", "--all").output)
     assert next(lp for lp in rows if lp["kind"] == "question" and lp["direction"] == "mine")["closed_by"] == "<r@me>"
+
+
+def test_inference_in_worker_processes_stores_exactly_the_same(tmp_path: Path) -> None:
+    """Many messages are inferred in worker processes, batches stored in order: the store is the one
+    a single process makes (facts and their states, loops and what closed them, word counts)."""
+    from syncd.config import AccountConfig, Config, paths
+    from syncd.listen import reinfer
+    from syncd.sync import sync
+    from tests import bigmaildir
+
+    root = bigmaildir.make(tmp_path / "Big", 1200)
+    for n in range(40):  # questions and promises answered weeks later, across batches
+        them = f"person{n}@corp{n % 7}.example"
+        asked = dt.datetime(2024, 1, 2, tzinfo=UTC) + dt.timedelta(days=n)
+        mf.deliver(root, mf.message(them, bigmaildir.ME, f"Budget {n}", "Could you send me the budget sheet?",
+                                    date=asked, message_id=f"<q{n}@x>"), key=f"q{n}")
+        mf.deliver(root, mf.message(bigmaildir.ME, them, f"Re: Budget {n}", "Here is the budget sheet, attached.",
+                                    date=asked + dt.timedelta(days=30), message_id=f"<a{n}@x>", in_reply_to=f"<q{n}@x>"),
+                   folder="Sent", key=f"a{n}")
+    account = AccountConfig("big", "maildir", {"path": str(root), "addresses": [bigmaildir.ME]})
+    config = Config(paths(tmp_path / "home"), (account,), {"database_url": f"sqlite:///{tmp_path / 'big.db'}"})
+    store.open_db(config.database_url)
+    sync(config, now=dt.datetime(2024, 9, 1, tzinfo=UTC))  # 1,280 messages: one process
+
+    def knowledge() -> tuple[list, list, list]:  # type: ignore[type-arg]
+        facts = sorted(store.Fact.select(store.Fact.natural, store.Fact.state, store.Fact.date).tuples())
+        loops = sorted(store.OpenLoop.select(store.OpenLoop.natural, store.OpenLoop.closed_by, store.OpenLoop.due).tuples())
+        counts = sorted(store.Message.select(store.Message.message_id, store.Message.words, store.Message.questions).tuples())
+        return facts, loops, counts
+
+    alone = knowledge()
+    assert len(alone[0]) > 20 and sum(1 for _, closed, _ in alone[1] if closed) >= 40
+    heard = reinfer(config.self_addresses, workers=2)
+    assert heard.workers == 2 and heard.messages == 1280
+    assert knowledge() == alone
