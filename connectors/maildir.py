@@ -57,6 +57,7 @@ from syncd.errors import AccountError, ParseError
 if TYPE_CHECKING:
     from syncd.config import AccountConfig, Config
 from syncd.mime import parse_message
+from syncd.parallel import cores, ordered_map
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,11 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
     kind: ClassVar[str] = "maildir"
     capabilities: ClassVar[frozenset[str]] = frozenset({MAIL, DRAFTS})
 
-    def __init__(self, path: str | os.PathLike[str], *, name: str = "", addresses: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, name: str = "", addresses: tuple[str, ...] = (), workers: int | None = None
+    ) -> None:
         self.root = Path(path).expanduser()
+        self.workers = workers  # processes that parse a big folder (None: one per core past PARALLEL_MIN files)
         self.name = name
         self.addresses = tuple(a.lower() for a in addresses)
         if self.root.is_file():
@@ -196,55 +200,40 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
             if k in known and known[k] != flags_etag(flags)
         )
         todo = sorted(k for k in current if k not in known)
-        records: list[MailRecord] = []
-        failures: list[Failure] = []
-        first = True
-        for key in todo:
-            path, flags = current[key]
-            item = self._read(folder, folder_dir, role, key, path, flags)
-            if isinstance(item, Failure):
-                failures.append(item)
-            elif item is not None:
-                records.append(item)
-            if len(records) + len(failures) >= BATCH:
-                yield MailBatch(
-                    records=tuple(records), failures=tuple(failures),
-                    deleted=deleted if first else (), flag_changes=changes if first else (),
-                    cursor=_dump(dirs),
-                )
-                first, records, failures = False, [], []
-        dirs[folder] = seen_state
-        yield MailBatch(
-            records=tuple(records), failures=tuple(failures),
-            deleted=deleted if first else (), flag_changes=changes if first else (),
-            cursor=_dump(dirs),
+        chunks = [todo[start:start + BATCH] for start in range(0, len(todo), BATCH)]
+        jobs = (
+            (chunk, [(folder, role, key, str(current[key][0]), current[key][1]) for key in chunk]) for chunk in chunks
         )
+        workers = self.workers if self.workers is not None else (cores() if len(todo) >= PARALLEL_MIN else 0)
+        # Parsing is pure: with many new files, worker processes parse while ingest stores.
+        done = ordered_map(read_files, jobs, workers) if workers > 1 and len(chunks) > 1 else (
+            (chunk, read_files(payload)) for chunk, payload in jobs
+        )
+        first = True
+        for chunk, items in done:
+            records: list[MailRecord] = []
+            failures: list[Failure] = []
+            for key, item in zip(chunk, items):
+                if item is MOVED:  # moved by a mail client between listing and reading
+                    item = self._reread(folder, folder_dir, role, key)
+                if isinstance(item, Failure):
+                    failures.append(item)
+                elif isinstance(item, MailRecord):
+                    records.append(item)
+            yield MailBatch(
+                records=tuple(records), failures=tuple(failures),
+                deleted=deleted if first else (), flag_changes=changes if first else (), cursor=_dump(dirs),
+            )
+            first = False
+        dirs[folder] = seen_state
+        yield MailBatch(deleted=deleted if first else (), flag_changes=changes if first else (), cursor=_dump(dirs))
 
-    def _read(
-        self, folder: str, folder_dir: Path, role: str, key: str, path: Path, flags: frozenset[str]
-    ) -> MailRecord | Failure | None:
-        provider_id = f"{folder}/{key}"
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            # Moved by a mail client between listing and reading (new/ -> cur/, new flags).
-            moved = self._list(folder_dir).get(key)
-            if moved is None:
-                return None
-            path, flags = moved
-            try:
-                raw = path.read_bytes()
-            except OSError:
-                return None
-        except OSError as err:
-            return Failure(provider_id, str(path), f"cannot read file: {err}")
-        try:
-            return parse_message(raw, provider_id=provider_id, folder=folder, folder_role=role, flags=flags)
-        except ParseError as err:
-            return Failure(provider_id, str(path), str(err))
-        except Exception as err:  # the parser's bug must not stop the sync: quarantine it
-            log.exception("unexpected error parsing %s", path)
-            return Failure(provider_id, str(path), f"unexpected {type(err).__name__}: {err}")
+    def _reread(self, folder: str, folder_dir: Path, role: str, key: str) -> MailRecord | Failure | None:
+        moved = self._list(folder_dir).get(key)
+        if moved is None:
+            return None
+        item = read_file(folder, role, key, str(moved[0]), moved[1])
+        return None if item is MOVED else item  # type: ignore[return-value]
 
     # -- mbox ----------------------------------------------------------------
 
@@ -318,3 +307,32 @@ def _mbox_messages(handle, start: int) -> Iterator[tuple[int, bytes]]:  # type: 
         previous_blank = line in (b"\n", b"\r\n")
     if lines:
         yield offset, b"".join(lines)
+
+
+# A file that vanished between listing and reading: a client renamed it (new flags).
+MOVED = "moved"
+PARALLEL_MIN = 2000  # below this many new files, starting worker processes costs more than it saves
+
+
+def read_file(folder: str, role: str, key: str, path: str, flags: frozenset[str]) -> MailRecord | Failure | str | None:
+    """One message file as a record; a Failure when it cannot be read; ``MOVED`` when it is gone."""
+    provider_id = f"{folder}/{key}"
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        return MOVED
+    except OSError as err:
+        return Failure(provider_id, path, f"cannot read file: {err}")
+    try:
+        return parse_message(raw, provider_id=provider_id, folder=folder, folder_role=role, flags=flags)
+    except ParseError as err:
+        return Failure(provider_id, path, str(err))
+    except Exception as err:  # the parser's bug must not stop the sync: quarantine it
+        log.exception("unexpected error parsing %s", path)
+        return Failure(provider_id, path, f"unexpected {type(err).__name__}: {err}")
+
+
+def read_files(jobs: list[tuple[str, str, str, str, frozenset[str]]]) -> list[MailRecord | Failure | str | None]:
+    """``read_file`` for each job, in order (what a worker process runs)."""
+    return [read_file(*job) for job in jobs]

@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
-import os
 import re
-from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from syncd import store
@@ -29,6 +26,7 @@ from syncd.infer.hear import Heard as Found
 from syncd.infer.hear import hear
 from syncd.infer.loops import close_loops
 from syncd.infer.model import Fact, Loop, MessageView
+from syncd.parallel import cores, ordered_map
 
 log = logging.getLogger(__name__)
 
@@ -115,25 +113,20 @@ def listen(self_addresses: frozenset[str], limit: int | None = None, workers: in
     ids = [m for (m,) in (query.limit(limit) if limit else query).tuples()]
     batches = [ids[start:start + BATCH] for start in range(0, len(ids), BATCH)]
     if workers is None:
-        workers = (os.cpu_count() or 1) if len(ids) >= POOL_MIN else 0
+        workers = cores() if len(ids) >= POOL_MIN else 0
     heard = Heard()
     if workers <= 1 or len(batches) < 2:
         for batch in batches:
             found = views(batch, self_addresses)
             _keep(batch, found, hear(list(found.items()), self_addresses), self_addresses, heard)
         return heard
-    context = multiprocessing.get_context("spawn")  # never fork a process that may hold threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[tuple[list[int], dict[int, MessageView], Future[list[Found]]]] = deque()
-        for batch in batches:
+    def work() -> Iterator[tuple[tuple[list[int], dict[int, MessageView]], list[tuple[int, MessageView]]]]:
+        for batch in batches:  # read lazily, while the workers infer the batches before
             found = views(batch, self_addresses)
-            pending.append((batch, found, pool.submit(hear, list(found.items()), self_addresses)))
-            if len(pending) > workers:  # the workers stay busy; memory stays bounded
-                done, known, future = pending.popleft()
-                _keep(done, known, future.result(), self_addresses, heard)
-        while pending:
-            done, known, future = pending.popleft()
-            _keep(done, known, future.result(), self_addresses, heard)
+            yield (batch, found), list(found.items())
+
+    for (batch, found), results in ordered_map(hear, work(), workers, self_addresses):
+        _keep(batch, found, results, self_addresses, heard)
     heard.workers = workers
     return heard
 
