@@ -269,9 +269,8 @@ class Ingestor:
         MA, T = store.MessageAddress, store.Touchpoint
         store.insert_rows(MA, [MA.message, MA.address, MA.role], links, ignore=True)
         store.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
-        for (address_id, automated), n in counters.items():
-            column = store.Address.sent_automated if automated else store.Address.sent_human
-            store.Address.update({column: column + n}).where(store.Address.id == address_id).execute()
+        store.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
+        store.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
         return ids
 
     def _clear_quarantine(self, stream: str, provider_ids: Sequence[str]) -> None:

@@ -179,23 +179,31 @@ def _as_fact(row: store.Fact, email: str) -> Fact:
 
 def resolve_facts(person_ids: Iterable[int]) -> None:
     """Mark each person's facts active, superseded (history) or restated (a repeat)."""
-    for person_id in person_ids:
-        rows = list(store.Fact.select().where(store.Fact.person == person_id).order_by(store.Fact.stated_at, store.Fact.id))
-        if not rows:
-            continue
-        email = rows[0].person.primary_email
-        facts = [_as_fact(r, email) for r in rows]
-        by_identity = {(f.source, f.kind, f.value, f.date): r.id for f, r in zip(facts, rows)}
-        state = dict.fromkeys((r.id for r in rows), "restated")
-        for outcome in resolve(facts):
-            f = outcome.fact
-            row_id = by_identity.get((f.source, f.kind, f.value, f.date))
-            if row_id is not None:
-                state[row_id] = "active" if outcome.active else "superseded"
-        for value in ("active", "superseded", "restated"):
-            ids = [i for i, s in state.items() if s == value]
-            if ids:
-                store.Fact.update(state=value).where(store.Fact.id.in_(ids) & (store.Fact.state != value)).execute()
+    wanted = sorted(set(person_ids))
+    changes: list[tuple[str, int]] = []
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start:start + 400]
+        emails = dict(store.Person.select(store.Person.id, store.Person.primary_email).where(store.Person.id.in_(chunk)).tuples())
+        by_person: dict[int, list[store.Fact]] = defaultdict(list)
+        query = store.Fact.select().where(store.Fact.person.in_(chunk)).order_by(store.Fact.stated_at, store.Fact.id)
+        for row in query:
+            by_person[row.person_id].append(row)
+        for person, rows in by_person.items():
+            changes.extend(_resolved(rows, emails[person]))
+    store.update_rows(store.Fact, [store.Fact.state], changes)
+
+
+def _resolved(rows: list[store.Fact], email: str) -> list[tuple[str, int]]:
+    """(new state, id) for one person's facts whose state changes."""
+    facts = [_as_fact(r, email) for r in rows]
+    by_identity = {(f.source, f.kind, f.value, f.date): r.id for f, r in zip(facts, rows)}
+    state = dict.fromkeys((r.id for r in rows), "restated")
+    for outcome in resolve(facts):
+        f = outcome.fact
+        row_id = by_identity.get((f.source, f.kind, f.value, f.date))
+        if row_id is not None:
+            state[row_id] = "active" if outcome.active else "superseded"
+    return [(state[r.id], r.id) for r in rows if r.state != state[r.id]]
 
 
 def close_open_loops(
@@ -238,6 +246,7 @@ def close_open_loops(
         )
         earlier = [m for (m,) in query if m not in batch]
         mail.update(views(earlier, self_addresses))
+    closed: list[tuple[str, int]] = []
     by_address: dict[str, list[MessageView]] = defaultdict(list)
     for view in mail.values():
         for address in {view.sender, *view.recipients}:
@@ -254,9 +263,9 @@ def close_open_loops(
                  source=source, stated_at=stated_at, thread=thread, due=dt.date.fromisoformat(due) if due else None)
             for _, direction, kind, text, source, stated_at, thread, due, message in rows
         ]
-        for row, loop in zip(rows, close_loops(loops, later, self_addresses)):
-            if loop.closed_by:
-                L.update(closed_by=loop.closed_by).where(L.id == row[0]).execute()
+        closed.extend((loop.closed_by, row[0]) for row, loop in zip(rows, close_loops(loops, later, self_addresses))
+                      if loop.closed_by)
+    store.update_rows(L, [L.closed_by], closed)
 
 
 def _addresses_used(message_ids: list[int], people: list[int]) -> dict[tuple[int, int], str]:

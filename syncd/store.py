@@ -388,6 +388,17 @@ def update_rows(model: type[pw.Model], fields: Sequence[pw.Field], rows: Sequenc
     _executemany(database, sql, values)
 
 
+def add_to_rows(model: type[pw.Model], field: pw.Field, rows: Sequence[tuple[int, int]]) -> None:
+    """Add to a counter on many rows by id with one prepared statement; rows are (amount, id)."""
+    if not rows:
+        return
+    database = db.obj
+    column = f"{database.quote[0]}{field.column_name}{database.quote[1]}"
+    table = f"{database.quote[0]}{model._meta.table_name}{database.quote[1]}"
+    sql = f"UPDATE {table} SET {column} = {column} + {database.param} WHERE id = {database.param}"
+    _executemany(database, sql, [tuple(row) for row in rows])
+
+
 def _executemany(database: pw.Database, sql: str, values: list[tuple[Any, ...]]) -> None:
     cursor = database.cursor()
     if isinstance(database, pw.PostgresqlDatabase):

@@ -316,8 +316,12 @@ def close_loops(
             topics[m.message_id] = _keywords(m.subject + "\n" + body(m))
         return topics[m.message_id]
 
+    deliveries: dict[str, bool] = {}
+
     def closes(lp: Loop, kind: str, m: MessageView, until: dt.datetime, words: frozenset[str]) -> bool:
-        delivered = m.has_attachments or bool(_DELIVERY.search(body(m)))
+        if m.message_id not in deliveries:
+            deliveries[m.message_id] = m.has_attachments or bool(_DELIVERY.search(body(m)))
+        delivered = deliveries[m.message_id]
         if (m.thread or m.message_id) == lp.thread:
             return kind in ("question", "reply") or delivered
         if kind == "question":
