@@ -338,6 +338,7 @@ from syncd import (  # noqa: E402,F401
     cli_briefing,  # brief, people mute/unmute
     cli_daemon,  # run, service install/uninstall
     cli_drafts,  # drafts list/show/edit/discard
+    cli_graph,  # account add outlook
     cli_imap,  # account add imap
     cli_knowledge,  # facts, loops, reinfer
 )

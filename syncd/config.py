@@ -40,6 +40,10 @@ KINDS: dict[str, dict[str, tuple[type, bool]]] = {
         "folders": (_LIST, False), "cafile": (_STR, False), "smtp_host": (_STR, False), "smtp_port": (_INT, False),
         "smtp_tls": (_STR, False), "smtp_username": (_STR, False),
     },
+    "outlook": {
+        "addresses": (_LIST, True), "tenant": (_STR, False), "client_id": (_STR, False), "graph_base": (_STR, False),
+        "authority": (_STR, False), "cafile": (_STR, False), "folders": (_LIST, False), "page_size": (_INT, False),
+    },
 }
 _COMMON = {"kind": (_STR, True), "interval": (_INT, False), "enabled": (_BOOL, False)}
 _SETTINGS: dict[str, type] = {

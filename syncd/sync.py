@@ -36,6 +36,7 @@ REGISTRY = {
     "maildir": "connectors.maildir:MaildirConnector",
     "ics": "connectors.ics:IcsConnector",
     "imap": "connectors.imap:ImapConnector",
+    "outlook": "connectors.graph:GraphConnector",
 }
 
 
