@@ -150,9 +150,7 @@ def mail_record(item: Mapping[str, Any], provider_id: str, folder: str, role: st
     """One message of a delta page. Raises ParseError for an item syncd cannot read."""
     if not isinstance(item, Mapping) or not item.get("id"):
         raise ParseError("a message without an id")
-    date = utc(item.get("receivedDateTime")) or utc(item.get("sentDateTime"))
-    if date is None:
-        raise ParseError("a message without a date (receivedDateTime, sentDateTime)")
+    date = utc(item.get("receivedDateTime")) or utc(item.get("sentDateTime"))  # a malformed one raises
     headers = _headers(item.get("internetMessageHeaders"))
     message_id = str(item.get("internetMessageId") or "").strip() or _synthetic_id(item)
     references = tuple(_MSG_ID.findall(headers.get("references", "")))

@@ -73,6 +73,7 @@ class GraphEmulator:
         self.faults: list[Fault] = []
         self.calls: list[tuple[str, str, bool]] = []  # (method, path, inside a $batch)
         self.latency = 0.0
+        self.script: list[tuple[str, dict[str, Any]]] = []  # (URL substring, page): canned answers, used once
         self.in_flight = 0
         self.max_in_flight = 0
         self._count = threading.Lock()
@@ -109,7 +110,7 @@ class GraphEmulator:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -153,7 +154,7 @@ class GraphEmulator:
                 auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
                 if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
                     return _error(401, "InvalidAuthenticationToken", "Access token is empty or invalid.")
-            fault = self._fault(path, inner)
+            fault = self._fault(unquote(target), inner)
             if fault is not None:
                 if fault.kind == "drop":
                     return None
@@ -162,6 +163,10 @@ class GraphEmulator:
                 status = int(fault.kind)
                 extra = {"Retry-After": str(fault.retry_after)} if fault.kind in ("429", "503") else {}
                 return status, extra, {"error": {"code": "TooManyRequests" if status == 429 else "Fault", "message": "injected"}}
+            for entry in self.script:
+                if entry[0] in target:
+                    self.script.remove(entry)
+                    return 200, {}, json.loads(json.dumps(entry[1]).replace("https://graph.microsoft.com/v1.0", self.base))
             with self.state.lock:
                 try:
                     return self.route(method, target, path, headers, body)

@@ -127,7 +127,7 @@ class GraphState:
             "sender": senders[0] if senders else None,
             "toRecipients": _recipients(str(msg.get("To", ""))),
             "ccRecipients": _recipients(str(msg.get("Cc", ""))),
-            "bccRecipients": [],
+            "bccRecipients": _recipients(str(msg.get("Bcc", ""))),
             "replyTo": _recipients(str(msg.get("Reply-To", ""))),
             "receivedDateTime": date,
             "sentDateTime": date,
