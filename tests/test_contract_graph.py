@@ -11,10 +11,14 @@ import pytest
 from connectors.base import DRAFTS
 from connectors.graph import GraphConnector
 from syncd.config import AccountConfig
+from tests import graph_support
 from tests.contract import Harness, MailContract
 from tests.emulators.authority import FakeAuthority
 from tests.emulators.graph import GraphEmulator
-from tests.graph_support import ME, authority, graph, signed_in_account, signed_in_cache  # noqa: F401
+from tests.graph_support import ME, signed_in_account
+
+# The shared fixtures (pytest finds them by these names).
+authority, graph, signed_in_cache = graph_support.authority, graph_support.graph, graph_support.signed_in_cache
 
 
 class GraphDriver:
@@ -74,7 +78,7 @@ class GraphDriver:
 
 class TestGraphContract(MailContract):
     @pytest.fixture
-    def driver(self, graph: GraphEmulator, authority: FakeAuthority, signed_in_cache: bytes) -> GraphDriver:  # noqa: F811
+    def driver(self, graph: GraphEmulator, authority: FakeAuthority, signed_in_cache: bytes) -> GraphDriver:
         return GraphDriver(graph, signed_in_account(authority, graph, signed_in_cache, page_size=3))
 
     def test_declares_drafts(self, harness: Harness) -> None:
