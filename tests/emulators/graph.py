@@ -144,7 +144,7 @@ class GraphEmulator:
         path = urlsplit(target).path
         path = path[len("/v1.0"):] if path.startswith("/v1.0") else path
         with self._count:
-            self.calls.append((method, path, inner))
+            self.calls.append((method, unquote(path), inner))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
