@@ -11,15 +11,14 @@
   briefing to oneself), Calendars.Read; msal adds offline_access, openid and profile
   itself (https://learn.microsoft.com/entra/msal/python/).
 * ``authority`` may point elsewhere (an emulator in tests); msal needs it to be https,
-  and is given its own ``requests.Session`` with ``trust_env=False`` so a ``cafile``
-  from the config is what it trusts, not ``REQUESTS_CA_BUNDLE``.
+  and is given its own ``requests.Session``; with a ``cafile`` in the config that session
+  has ``trust_env=False``, so the cafile is what it trusts, not ``REQUESTS_CA_BUNDLE``.
 
 Tokens and the cache's contents are never logged.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Callable
@@ -70,9 +69,11 @@ class MsSettings:
 
 
 def http_session(cafile: str | None) -> requests.Session:
+    """A session for msal and Graph. With ``cafile`` it trusts that certificate and ignores the
+    environment (``REQUESTS_CA_BUNDLE`` would otherwise win over ``session.verify``)."""
     session = requests.Session()
-    session.trust_env = False  # REQUESTS_CA_BUNDLE and proxies from the environment do not override the config
     if cafile:
+        session.trust_env = False
         session.verify = cafile
     return session
 
@@ -165,8 +166,3 @@ def authorize(settings: MsSettings, token_cache: str | None, echo: Callable[[str
     who = (result.get("id_token_claims") or {}).get("preferred_username") or settings.name
     echo(f"signed in as {who}; token saved to {settings.cache_file} (mode 0600)")
 
-
-def cache_accounts(path: Path) -> list[str]:
-    """The usernames an msal cache file holds (for `syncd status`-like checks and tests)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return sorted(str(a.get("username", "")) for a in data.get("Account", {}).values())

@@ -300,3 +300,18 @@ def test_enron_mailbox_same_store_as_maildir(
     for part in ("addressed", "people", "touchpoints"):
         assert by_graph[part] == by_maildir[part], part
     assert [m[:6] for m in by_graph["messages"]] == [m[:6] for m in by_maildir["messages"]]
+
+
+def test_conversions_attachments_all_day_and_unknown_zones() -> None:
+    from connectors.graph_convert import event_record, mail_record
+    from syncd.errors import ParseError
+
+    item = {"id": "m1", "internetMessageId": "<m1@x>", "receivedDateTime": "2024-06-01T08:00:00Z", "hasAttachments": "true",
+            "isRead": "false", "flag": {"flagStatus": "flagged"}, "body": {"contentType": "text", "content": "a\r\nb"}}
+    record = mail_record(item, "INBOX/m1", "INBOX", "inbox")
+    assert len(record.attachments) == 1 and record.flags == frozenset({"flagged"}) and record.body_text == "a\nb"
+    all_day = _event("holiday", "2024-07-04T00:00:00.0000000", "2024-07-05T00:00:00.0000000", "Pacific Standard Time", isAllDay=True)
+    event = event_record(all_day)
+    assert event.all_day and (event.start, event.end) == (dt.datetime(2024, 7, 4, tzinfo=dt.UTC), dt.datetime(2024, 7, 5, tzinfo=dt.UTC))
+    with pytest.raises(ParseError, match="unknown time zone"):
+        event_record(_event("odd", "2024-07-04T09:00:00", "2024-07-04T10:00:00", "Atlantis Standard Time"))
