@@ -339,6 +339,7 @@ from syncd import (  # noqa: E402,F401
     cli_daemon,  # run, service install/uninstall
     cli_drafts,  # drafts list/show/edit/discard
     cli_google,  # account add gmail
+    cli_graph,  # account add outlook
     cli_imap,  # account add imap
     cli_knowledge,  # facts, loops, reinfer
 )

@@ -44,6 +44,10 @@ KINDS: dict[str, dict[str, tuple[type, bool]]] = {
         "addresses": (_LIST, True), "client_secrets": (_STR, False), "api_base": (_STR, False), "oauth_base": (_STR, False),
         "quota_per_minute": (_INT, False), "get_units": (_INT, False), "history_units": (_INT, False), "timeout": (_INT, False),
     },
+    "outlook": {
+        "addresses": (_LIST, True), "tenant": (_STR, False), "client_id": (_STR, False), "graph_base": (_STR, False),
+        "authority": (_STR, False), "cafile": (_STR, False), "folders": (_LIST, False), "page_size": (_INT, False),
+    },
 }
 _COMMON = {"kind": (_STR, True), "interval": (_INT, False), "enabled": (_BOOL, False)}
 _SETTINGS: dict[str, type] = {

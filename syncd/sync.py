@@ -37,6 +37,7 @@ REGISTRY = {
     "ics": "connectors.ics:IcsConnector",
     "imap": "connectors.imap:ImapConnector",
     "gmail": "connectors.gmail:GmailConnector",
+    "outlook": "connectors.graph:GraphConnector",
 }
 
 
