@@ -131,6 +131,13 @@ def loops(person: str | None = None, now: dt.datetime | None = None, include_all
         query = query.where(L.person == find_person(person).id)
     if person_id is not None:
         query = query.where(L.person == person_id)
+    if not include_all:
+        query = query.where(L.closed_by == "")
+        if now is not None:  # what _stale would drop anyway, left in the database: the work follows the open loops
+            recent = now - max(STALE_PROMISE, STALE_QUESTION)
+            query = query.where(
+                (L.due.is_null() & (L.stated_at >= recent)) | (L.due >= (now.date() - STALE_AFTER_DUE).isoformat())
+            )
     done = _feedback("loop")
     out = []
     for row in query:

@@ -3,18 +3,23 @@
 Parsing mail and inference are pure and most of a first sync's work; the store has one
 writer. ``ordered_map`` runs ``fn`` on each payload in ``workers`` processes while the
 caller stores what came back before, in the order given, with at most ``workers + 1``
-payloads in flight (memory stays bounded, the workers stay busy). Workers are spawned,
-never forked: the daemon has threads, and a fork copies whatever lock one of them held.
+payloads in flight (memory stays bounded, the workers stay busy). When the workers
+cannot run, the same work is done here.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -36,17 +41,32 @@ def ordered_map(
     ``payload`` and the result cross to a worker and back (they must pickle); ``keep``
     stays here. ``items`` is read lazily, one ahead of the results handed out.
     """
-    context = multiprocessing.get_context("spawn")
+    # Fork when this process has one thread (the CLI: fast, and the main module is not run
+    # again); spawn when it has more (the daemon), since a fork copies the locks other
+    # threads hold.
+    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    pending: deque[tuple[K, Future[R]]] = deque()
+    pending: deque[tuple[K, Any, Future[R]]] = deque()
+    items = iter(items)
     try:
         for keep, payload in items:
-            pending.append((keep, pool.submit(fn, payload, *args)))
+            pending.append((keep, payload, pool.submit(fn, payload, *args)))
             if len(pending) > workers:
-                keep, future = pending.popleft()
+                keep, payload, future = pending.popleft()
                 yield keep, future.result()
         while pending:
-            keep, future = pending.popleft()
+            keep, payload, future = pending.popleft()
             yield keep, future.result()
+    except (BrokenProcessPool, RuntimeError) as err:
+        # No workers (a program whose main module starts work on import, a killed worker):
+        # the same work in this process, from the first payload not handed out.
+        if not isinstance(err, BrokenProcessPool) and "bootstrapping" not in str(err):
+            raise
+        log.warning("worker processes failed (%s); going on in this process", err)
+        yield keep, fn(payload, *args)
+        for keep, payload, _ in pending:
+            yield keep, fn(payload, *args)
+        for keep, payload in items:
+            yield keep, fn(payload, *args)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
