@@ -104,6 +104,7 @@ class Fetcher:
         out = Fetched()
         if not requests:
             return out
+        raw: list[str] = []  # thread members read by messages.get(format=raw) after all
         for key, answer in self.client.fetch_many(list(requests)).items():
             asked = requests[key]
             if isinstance(answer, NotFound):
@@ -113,9 +114,14 @@ class Fetcher:
                     raise answer
                 out.failures.extend(Failure(pid, self._source(pid), str(answer)) for pid in asked)
             elif key[0] == "threads.get":
-                self._thread(answer, asked, wanted, out)
+                raw.extend(self._thread(answer, asked, wanted, out))
             else:
                 self._message(answer, key[1], out)
+        if raw:
+            again = self.fetch({("messages.get", pid): [pid] for pid in raw}, wanted)
+            out.records += again.records
+            out.failures += again.failures
+            out.gone += again.gone
         return out
 
     def _source(self, pid: str) -> str:
@@ -135,8 +141,13 @@ class Fetcher:
 
         self._read(pid, read, out)
 
-    def _thread(self, answer: dict[str, Any], asked: list[str], wanted: Callable[[str], bool], out: Fetched) -> None:
+    def _thread(self, answer: dict[str, Any], asked: list[str], wanted: Callable[[str], bool], out: Fetched) -> list[str]:
+        """Records of the thread's wanted members; returns the ids better read raw: a
+        message without a Message-ID (syncd makes one up from the raw bytes: it must be
+        the same whichever way the message was fetched) or one whose payload cannot be
+        read (the raw bytes go through syncd's repairs)."""
         present = set()
+        raw: list[str] = []
         for message in answer.get("messages") or ():
             pid = str(message.get("id", ""))
             labels = message.get("labelIds", [])
@@ -145,8 +156,17 @@ class Fetcher:
             present.add(pid)
             if pid not in asked and not wanted(pid):
                 continue
-            self._read(pid, _reader(message, labels), out)
+            headers = (message.get("payload") or {}).get("headers") or ()
+            if not any(str(h.get("name", "")).lower() == "message-id" and str(h.get("value", "")).strip() for h in headers):
+                raw.append(pid)
+                continue
+            try:
+                out.records.append(_reader(message, labels)())
+            except Exception as err:  # noqa: BLE001 - read it raw: a Failure there if it truly cannot be read
+                log.info("%s: reading %s raw (%s: %s)", self.name, pid, type(err).__name__, err)
+                raw.append(pid)
         out.gone.extend(pid for pid in asked if pid not in present)
+        return raw
 
     def _read(self, pid: str, read: Callable[[], MailRecord], out: Fetched) -> None:
         try:

@@ -60,11 +60,20 @@ class StoredMessage:
         return data
 
 
+def _header_text(value: str) -> str:
+    """A header as the JSON gives it: 8-bit bytes read as UTF-8, else as cp1252 (folding kept)."""
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
 def _part(part: email.message.Message, part_id: str, with_body: bool) -> dict[str, Any]:
     """A MessagePart as Gmail's format=full gives it (partId, mimeType, filename, headers, body, parts)."""
     out: dict[str, Any] = {
         "partId": part_id, "mimeType": part.get_content_type(), "filename": part.get_filename() or "",
-        "headers": [{"name": k, "value": str(v)} for k, v in part.items()],
+        "headers": [{"name": k, "value": _header_text(v)} for k, v in part.raw_items()],
     }
     if part.is_multipart():
         out["body"] = {"size": 0}
