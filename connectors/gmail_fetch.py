@@ -32,6 +32,7 @@ from syncd.mime import parse_message
 log = logging.getLogger(__name__)
 
 SKIPPED = frozenset({"SPAM", "TRASH", "DRAFT"})
+SYNTHETIC_ID = "@syncd.invalid>"  # syncd.mime's made-up Message-ID, hashed from the raw bytes
 FETCH_MODES = ("auto", "messages", "threads")
 Request = tuple[str, str]  # ("messages.get", message id) or ("threads.get", thread id)
 
@@ -156,15 +157,16 @@ class Fetcher:
             present.add(pid)
             if pid not in asked and not wanted(pid):
                 continue
-            headers = (message.get("payload") or {}).get("headers") or ()
-            if not any(str(h.get("name", "")).lower() == "message-id" and str(h.get("value", "")).strip() for h in headers):
-                raw.append(pid)
-                continue
             try:
-                out.records.append(_reader(message, labels)())
+                record = _reader(message, labels)()
             except Exception as err:  # noqa: BLE001 - read it raw: a Failure there if it truly cannot be read
                 log.info("%s: reading %s raw (%s: %s)", self.name, pid, type(err).__name__, err)
                 raw.append(pid)
+                continue
+            if record.message_id.endswith(SYNTHETIC_ID):
+                raw.append(pid)
+            else:
+                out.records.append(record)
         out.gone.extend(pid for pid in asked if pid not in present)
         return raw
 

@@ -194,3 +194,27 @@ def test_backoff_halves_then_grows_back() -> None:
     for _ in range(4):
         backoff.success()
     assert backoff.batch == 50
+
+
+def test_archiving_moves_the_stored_message_to_all_mail_at_no_fetch(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
+    """Removing INBOX (archiving) changes the folder; with a star added too, flags and folder both."""
+    ids = fill(google, 3)
+    config = config_for(google, tmp_path)
+    run(config)
+
+    def place(n: int) -> tuple[str, str]:
+        row = store.Location.get(store.Location.provider_id == ids[n])
+        return row.folder, row.etag
+
+    assert place(0) == ("INBOX", "seen") and place(1) == ("INBOX", "seen")
+    google.gmail.set_labels(ids[0], {"UNREAD"})  # archived, marked unread
+    google.gmail.set_labels(ids[1], {"STARRED"})  # archived and starred
+    google.gmail.set_labels(ids[2], set())  # archived only: the flags stay as they were
+    google.reset_counts()
+    result = run(config)
+    assert result.mail.updated == 3
+    assert place(0) == ("All Mail", "") and place(1) == ("All Mail", "flagged,seen") and place(2) == ("All Mail", "seen")
+    assert {k: n for k, n in google.calls.items() if k.endswith(".get")} == {}  # from the history's labels alone
+    google.gmail.set_labels(ids[0], {"INBOX", "UNREAD"})  # moved back to the inbox
+    run(config)
+    assert place(0) == ("INBOX", "")

@@ -75,6 +75,12 @@ def _part(part: email.message.Message, part_id: str, with_body: bool) -> dict[st
         "partId": part_id, "mimeType": part.get_content_type(), "filename": part.get_filename() or "",
         "headers": [{"name": k, "value": _header_text(v)} for k, v in part.raw_items()],
     }
+    if part.get_content_type() != "message/rfc822" and part.get_content_maintype() == "message":
+        # message/delivery-status and co: Python splits them into header blocks; Gmail gives the text
+        blocks = part.get_payload()
+        text = b"\n".join(b.as_bytes() if isinstance(b, email.message.Message) else str(b).encode() for b in (blocks if isinstance(blocks, list) else [blocks]))
+        out["body"] = {"size": len(text), **({"data": b64(text)} if with_body else {})}
+        return out
     if part.is_multipart():
         out["body"] = {"size": 0}
         if with_body:
