@@ -280,7 +280,7 @@ def _load(cursor: str | None) -> dict[str, Any] | None:
         raise CursorExpired("unreadable Gmail cursor") from None
     if not isinstance(state, dict) or state.get("v") not in (1, 2) or state.get("stage") not in ("full", "history"):
         raise CursorExpired("unknown Gmail cursor")
-    if state["v"] == 1 and state["stage"] == "full":  # the first round's cursor: newest first, no first phase
-        state.update(phase="rest", queries=[], qi=0)
+    if state["v"] == 1 and state["stage"] == "full":  # the first round's cursor: newest first, unfiltered (its page token)
+        state.update(phase="rest", queries=[], qi=0, rest_query="")
     state["v"] = 2
     return state

@@ -128,7 +128,7 @@ class FullSync:
                 break
             yield from self._pages(queries[state["qi"]], state, known, dump)
             state.update(qi=state["qi"] + 1, page=None, skip=0)
-        yield from self._pages(REST_QUERY, state, known, dump)
+        yield from self._pages(str(state.get("rest_query", REST_QUERY)), state, known, dump)
 
     def _needed(self, pid: str, tid: str, state: dict[str, Any], known: dict[str, str]) -> bool:
         if pid in self.fetched or tid in self.threads:

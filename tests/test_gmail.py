@@ -218,3 +218,16 @@ def test_archiving_moves_the_stored_message_to_all_mail_at_no_fetch(google: Goog
     google.gmail.set_labels(ids[0], {"INBOX", "UNREAD"})  # moved back to the inbox
     run(config)
     assert place(0) == ("INBOX", "")
+
+
+def test_a_first_round_cursor_resumes_its_listing(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
+    """A version 1 cursor (the first round's) saved mid-backfill resumes at its offset and ends as version 2."""
+    fill(google, 30)
+    config = config_for(google, tmp_path)
+    connector = GmailConnector.from_config(config.accounts[0], config)
+    old = json.dumps({"v": 1, "stage": "full", "start": str(google.gmail.history_id), "history": str(google.gmail.history_id),
+                      "page": None, "skip": 10, "refresh": False})
+    batches = list(connector.sync_mail(old, {}))
+    got = [r.subject for b in batches for r in b.records]
+    assert sorted(got) == sorted(f"m{n}" for n in range(20))  # the 20 after the first 10 (newest first)
+    assert json.loads(batches[-1].cursor or "") == {"v": 2, "stage": "history", "history": str(google.gmail.history_id)}
