@@ -123,15 +123,15 @@ def test_auto_fetch_takes_the_cheaper_call(google: GoogleEmulator, tmp_path: Pat
     assert len({r.thread_id for r in got.values()}) == 20
 
 
-def test_threads_cost_fewer_units_per_thousand_messages(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
-    _conversations(google, 250, 4)
+def test_threads_cost_fewer_units_than_messages(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
+    _conversations(google, 150, 4)  # 600 messages: two listing pages
     records(connector(google, tmp_path / "m", fetch="messages"))
     by_messages = google.units()
     google.reset_counts()
     records(connector(google, tmp_path / "t", fetch="threads"))
     by_threads = google.units()
-    assert by_messages == 1 + 2 * 5 + 1000 * 20 + 2 * 2  # profile, two list pages, the gets, history before and after
-    assert by_threads == 1 + 2 * 5 + 250 * 10 + 2 * 2
+    assert by_messages == 1 + 2 * 5 + 600 * 20 + 2 * 2  # profile, two list pages, the gets, history before and after
+    assert by_threads == 1 + 2 * 5 + 150 * 10 + 2 * 2
 
 
 def test_drafts_are_not_listed_so_cost_no_get(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
