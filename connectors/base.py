@@ -134,6 +134,7 @@ class Failure:
 class FlagChange:
     provider_id: str
     flags: frozenset[str]
+    folder: str | None = None  # the new folder when the message moved (Gmail: INBOX label removed); None: unchanged
 
 
 @dataclass(frozen=True, slots=True)

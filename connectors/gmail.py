@@ -2,17 +2,18 @@
 
 **Mail** (https://developers.google.com/gmail/api/guides/sync):
 
-* *Full sync*: read the mailbox's current ``historyId`` first (``users.getProfile``),
-  then page ``users.messages.list`` (newest first, SPAM and TRASH left out) and fetch
-  bodies with ``users.messages.get(format=raw)`` in HTTP batches of at most 50. The
-  newest mail comes first, so the last month is in the store within minutes whatever the
-  mailbox's size; the rest is backfilled on later passes (the daemon may stop a pass at
-  any batch). Every batch carries its place in the listing (page token and offset), so a
+* *Full sync* (:mod:`connectors.gmail_full`): the mailbox's ``historyId`` first, then the
+  last 30 days of mail of the people in the coming week's meetings (the connector reads
+  the calendar for them), then the rest newest first, drafts not listed. Bodies come by
+  ``threads.get`` (a whole conversation, format=full) or ``messages.get`` (format=raw),
+  whichever costs fewer quota units (:mod:`connectors.gmail_fetch`), in HTTP batches of
+  at most 50. Every batch carries its place (phase, query, page token, offset), so a
   killed sync resumes where it stopped and fetches nothing twice. While the backfill
   runs, each pass first plays history forward, so new mail is never hours late.
 * *Incremental*: ``users.history.list`` from the saved historyId: messagesAdded (fetched),
-  messagesDeleted, labelsAdded/labelsRemoved (the flags, from the labels the record
-  carries: no extra call). The new historyId is saved with the last batch.
+  messagesDeleted, labelsAdded/labelsRemoved (flags, and the folder when INBOX or SENT
+  came or went: archiving moves a message to "All Mail"; from the labels the record
+  carries, no extra call). The new historyId is saved with the last batch.
 * A 404 on history (Google keeps about a week) is ``CursorExpired``: the sync starts over
   with a full listing. Then ids-only pages (5 units per 500 messages) find what was deleted
   meanwhile, before the bodies are fetched again; everything is idempotent.
@@ -20,11 +21,14 @@
   and DRAFT are not interactions and are skipped (a message moved there counts as gone).
   UNREAD -> not "seen", STARRED -> "flagged". Gmail has no "answered" flag.
 
-Cursor (JSON): ``{"v": 1, "stage": "full", "start": hid, "history": hid, "page": token,
-"skip": n, "refresh": bool}`` during a full sync, ``{"v": 1, "stage": "history",
+Cursor (JSON): ``{"v": 2, "stage": "full", "phase": "first" | "rest", "queries": [...],
+"qi": n, "start": hid, "history": hid, "page": token, "skip": n, "refresh": bool}`` during
+a full sync (a version 1 cursor reads as phase "rest"), ``{"v": 2, "stage": "history",
 "history": hid}`` after it.
 
-**Calendar**: :mod:`connectors.gcal`. **Drafts** go to ``users.drafts.create`` threaded to
+**Calendar**: :mod:`connectors.gcal`, paced by its own budget; a token without the
+calendar scope (unticked at consent) fails the calendar stream with a message naming the
+scope and ``syncd auth NAME``, while mail goes on. **Drafts** go to ``users.drafts.create`` threaded to
 the conversation (``threadId`` of the message replied to); ``find_draft`` looks a draft up
 by its Message-ID, so a draft the user deleted in Gmail is seen as gone and never made
 again. **Send** (``users.messages.send``) only to the account's own addresses.
@@ -33,68 +37,42 @@ again. **Send** (``users.messages.send``) only to the account's own addresses.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import logging
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from connectors import gcal, google_auth
 from connectors.base import (
-    ARCHIVE,
     CALENDAR,
     DRAFTS,
-    INBOX,
     MAIL,
     SEND,
-    SENT,
     Address,
     BaseConnector,
     EventBatch,
-    Failure,
     FlagChange,
     MailBatch,
-    MailRecord,
     OutgoingMail,
     Window,
     flags_etag,
 )
 from connectors.compose import build_message
-from connectors.gmail_quota import DEFAULT_BUDGET, UNITS, Backoff, Pacer
-from connectors.google_api import GoogleClient, NotFound
-from syncd.errors import ConfigError, CursorExpired, ItemError, SyncdError
-from syncd.mime import parse_message
+from connectors.gmail_fetch import SKIPPED, Fetcher, flags_of, place_of
+from connectors.gmail_full import FullSync, attendee_queries, learn, week_attendees
+from connectors.gmail_quota import CALENDAR_BUDGET, CALENDAR_UNITS, DEFAULT_BUDGET, UNITS, Backoff, Pacer
+from connectors.google_api import GoogleClient, NotFound, ScopeMissing
+from syncd import clock
+from syncd.errors import ConfigError, CursorExpired
 
 if TYPE_CHECKING:
     from syncd.config import AccountConfig, Config
 
 log = logging.getLogger(__name__)
 
-PAGE = 500  # messages.list and history.list page size (Gmail's maximum)
-SKIPPED = frozenset({"SPAM", "TRASH", "DRAFT"})
-
-
-def flags_of(labels: Any) -> frozenset[str]:
-    labels = set(labels or ())
-    flags = set()
-    if "UNREAD" not in labels:
-        flags.add("seen")
-    if "STARRED" in labels:
-        flags.add("flagged")
-    if "DRAFT" in labels:
-        flags.add("draft")
-    if "TRASH" in labels:
-        flags.add("trashed")
-    return frozenset(flags)
-
-
-def place_of(labels: Any) -> tuple[str, str]:
-    labels = set(labels or ())
-    if "SENT" in labels:
-        return "Sent", SENT
-    if "INBOX" in labels:
-        return "INBOX", INBOX
-    return "All Mail", ARCHIVE
+PAGE = 500  # history.list page size (Gmail's maximum)
+CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
+__all__ = ["GmailConnector", "flags_of", "place_of"]
 
 
 class GmailConnector(BaseConnector):
@@ -102,10 +80,13 @@ class GmailConnector(BaseConnector):
     capabilities: ClassVar[frozenset[str]] = frozenset({MAIL, CALENDAR, DRAFTS, SEND})
     # How the connector waits after throttling or a server error (tests inject a fake sleep).
     backoff_factory: ClassVar[Callable[[], Backoff]] = Backoff
+    # How budgets are kept (tests and the benchmark inject a simulated clock).
+    pacer_factory: ClassVar[Callable[..., Pacer]] = Pacer
 
     def __init__(self, client: GoogleClient, *, addresses: tuple[str, ...], name: str = "gmail",
-                 calendar_id: str = "primary", on_token: Any = None) -> None:
+                 calendar_id: str = "primary", on_token: Any = None, fetch: str = "auto") -> None:
         self.client = client
+        self.fetcher = Fetcher(client, name, fetch)
         self.addresses = tuple(a.lower() for a in addresses)
         self.name = name
         self.calendar_id = calendar_id
@@ -122,12 +103,17 @@ class GmailConnector(BaseConnector):
         units = dict(UNITS)
         units["messages.get"] = int(options.get("get_units", units["messages.get"]))
         units["history.list"] = int(options.get("history_units", units["history.list"]))
+        units["threads.get"] = int(options.get("thread_units", units["threads.get"]))
         client = GoogleClient(
             credentials, api_base=options.get("api_base"), timeout=float(options.get("timeout", 60)),
-            pacer=Pacer(budget=int(options.get("quota_per_minute", DEFAULT_BUDGET)), units=units), backoff=cls.backoff_factory(),
-            name=account.name,
+            pacer=cls.pacer_factory(budget=int(options.get("quota_per_minute", DEFAULT_BUDGET)), units=units),
+            calendar_pacer=cls.pacer_factory(budget=int(options.get("calendar_per_minute", CALENDAR_BUDGET)), units=dict(CALENDAR_UNITS)),
+            backoff=cls.backoff_factory(), name=account.name,
         )
-        return cls(client, addresses=account.addresses, name=account.name,
+        fetch = str(options.get("fetch", "auto"))
+        if fetch not in ("auto", "messages", "threads"):
+            raise ConfigError(f"account {account.name}: fetch must be auto, messages or threads, not {fetch!r}")
+        return cls(client, addresses=account.addresses, name=account.name, fetch=fetch,
                    on_token=lambda creds: google_auth.save_credentials(account, config, creds))
 
     @staticmethod
@@ -145,63 +131,21 @@ class GmailConnector(BaseConnector):
 
     def sync_mail(self, cursor: str | None, known: Mapping[str, str] | None = None) -> Iterator[MailBatch]:
         known = dict(known or {})
+        full = FullSync(self.client, self.fetcher)
         try:
             loaded = _load(cursor)
-            state = loaded if loaded is not None else (yield from self._begin_full(known))
+            if loaded is None:
+                people = week_attendees(self.client, self.calendar_id, self.addresses, clock.now(), self.name)
+                loaded = yield from full.begin(attendee_queries(people), known, _dump)
+            state = loaded
             yield from self._history(state, known)
             if state["stage"] == "full":
-                yield from self._backfill(state, known)
-                state = {"v": 1, "stage": "history", "history": state["history"]}
+                yield from full.run(state, known, _dump)
+                state = {"v": 2, "stage": "history", "history": state["history"]}
                 yield MailBatch(cursor=_dump(state))
                 yield from self._history(state, known)
         finally:
             self._keep_token()
-
-    def _begin_full(self, known: dict[str, str]) -> Generator[MailBatch, None, dict[str, Any]]:
-        """Start a full listing at the current historyId. When the store already holds
-        this account's mail (an expired cursor), first drop what the mailbox no longer has."""
-        profile = self.client.call("profile", self.client.gmail.getProfile(userId="me"))
-        hid = str(profile["historyId"])
-        state: dict[str, Any] = {"v": 1, "stage": "full", "start": hid, "history": hid, "page": None, "skip": 0, "refresh": bool(known)}
-        if known:
-            listed: set[str] = set()
-            token = None
-            while True:
-                page = self._list(token)
-                listed.update(m["id"] for m in page.get("messages", ()))
-                token = page.get("nextPageToken")
-                if not token:
-                    break
-            gone = sorted(set(known) - listed)
-            for pid in gone:
-                known.pop(pid)
-            yield MailBatch(deleted=tuple(gone), cursor=_dump(state))
-        return state
-
-    def _list(self, token: str | None) -> dict[str, Any]:
-        return dict(self.client.call("messages.list", self.client.gmail.messages().list(userId="me", maxResults=PAGE, pageToken=token)))
-
-    def _backfill(self, state: dict[str, Any], known: dict[str, str]) -> Iterator[MailBatch]:
-        while True:
-            page = self._list(state["page"])
-            ids = [m["id"] for m in page.get("messages", ())]
-            position = int(state["skip"])
-            while position < len(ids):
-                chunk: list[str] = []
-                end = position
-                while end < len(ids) and len(chunk) < self.client.backoff.batch:
-                    if state["refresh"] or ids[end] not in known:
-                        chunk.append(ids[end])
-                    end += 1
-                records, failures, gone = self._fetch(chunk)
-                state["skip"] = position = end
-                yield MailBatch(records=tuple(records), failures=tuple(failures),
-                                deleted=tuple(p for p in gone if p in known), cursor=_dump(state))
-                _learn(known, records, gone)
-            token = page.get("nextPageToken")
-            if not token:
-                return
-            state.update(page=token, skip=0)
 
     def _history(self, state: dict[str, Any], known: dict[str, str]) -> Iterator[MailBatch]:
         start = str(state["history"])
@@ -219,10 +163,13 @@ class GmailConnector(BaseConnector):
             if not token:
                 break
         labels: dict[str, list[str]] = {}
+        threads: dict[str, str] = {}
+        moved: set[str] = set()  # INBOX or SENT came or went: the folder changes
         deleted: set[str] = set()
         for record in records:
             for item in record.get("messagesAdded", ()):
                 labels[item["message"]["id"]] = item["message"].get("labelIds", [])
+                threads[item["message"]["id"]] = str(item["message"].get("threadId", ""))
                 deleted.discard(item["message"]["id"])
             for item in record.get("messagesDeleted", ()):
                 labels.pop(item["message"]["id"], None)
@@ -230,75 +177,49 @@ class GmailConnector(BaseConnector):
             for item in [*record.get("labelsAdded", ()), *record.get("labelsRemoved", ())]:
                 if item["message"]["id"] not in deleted:
                     labels[item["message"]["id"]] = item["message"].get("labelIds", [])
+                    if {"INBOX", "SENT"} & set(item.get("labelIds", ())):
+                        moved.add(item["message"]["id"])
         changes: list[FlagChange] = []
-        fetch: list[str] = []
+        fetch: list[tuple[str, str]] = []
         for pid, ids in labels.items():
             if SKIPPED & set(ids):
                 deleted.add(pid)
             elif pid in known:
                 flags = flags_of(ids)
-                if flags_etag(flags) != known[pid]:
-                    changes.append(FlagChange(pid, flags))
+                if flags_etag(flags) != known[pid] or pid in moved:
+                    changes.append(FlagChange(pid, flags, place_of(ids)[0] if pid in moved else None))
             else:
-                fetch.append(pid)
+                fetch.append((pid, threads.get(pid, "")))
         gone = sorted(p for p in deleted if p in known)
         if not (fetch or gone or changes) and newest == start:
             return
         behind = _dump(state)
-        for number in range(0, max(len(fetch), 1), self.client.backoff.batch or 1):
-            chunk = fetch[number:number + self.client.backoff.batch]
-            got, failures, missing = self._fetch(chunk)
-            last = number + self.client.backoff.batch >= len(fetch)
+        plan = list(self.fetcher.plan(fetch).items())
+        size = max(self.client.backoff.batch, 1)
+        for number in range(0, max(len(plan), 1), size):
+            got = self.fetcher.fetch(dict(plan[number:number + size]), lambda pid: pid not in known)
+            last = number + size >= len(plan)
             if last:
                 state["history"] = newest
+            missing = [p for p in got.gone if p in known]
             yield MailBatch(
-                records=tuple(got), failures=tuple(failures),
-                deleted=tuple(gone + [p for p in missing if p in known]) if last else tuple(p for p in missing if p in known),
+                records=tuple(got.records), failures=tuple(got.failures),
+                deleted=tuple(gone + missing) if last else tuple(missing),
                 flag_changes=tuple(changes) if last else (), cursor=_dump(state) if last else behind,
             )
-            _learn(known, got, missing + (gone if last else []))
+            learn(known, got.records, got.gone + (gone if last else []))
             for change in changes if last else ():
                 known[change.provider_id] = flags_etag(change.flags)
-
-    def _fetch(self, ids: list[str]) -> tuple[list[MailRecord], list[Failure], list[str]]:
-        """Records for ``ids`` (raw, batched); unreadable ones are Failures; gone or
-        skipped ones (SPAM/TRASH/DRAFT) are returned as ``gone``."""
-        records: list[MailRecord] = []
-        failures: list[Failure] = []
-        gone: list[str] = []
-        if not ids:
-            return records, failures, gone
-        for pid, answer in self.client.get_many(ids).items():
-            source = f"gmail:{self.name}/{pid}"
-            if isinstance(answer, NotFound):
-                gone.append(pid)
-                continue
-            if isinstance(answer, Exception):
-                if not isinstance(answer, SyncdError):
-                    raise answer
-                failures.append(Failure(pid, source, str(answer)))
-                continue
-            labels = answer.get("labelIds", [])
-            if SKIPPED & set(labels):
-                gone.append(pid)
-                continue
-            folder, role = place_of(labels)
-            try:
-                raw = base64.urlsafe_b64decode(answer["raw"] + "=" * (-len(answer["raw"]) % 4))
-                record = parse_message(raw, provider_id=pid, folder=folder, folder_role=role, flags=flags_of(labels))
-                records.append(dataclasses.replace(record, thread_id=str(answer.get("threadId", ""))))
-            except (ItemError, KeyError, ValueError) as err:
-                failures.append(Failure(pid, source, str(err) or type(err).__name__))
-            except Exception as err:  # the parser's bug must not stop the sync: quarantine it
-                log.exception("unexpected error parsing %s", source)
-                failures.append(Failure(pid, source, f"unexpected {type(err).__name__}: {err}"))
-        return records, failures, gone
 
     # -- calendar ------------------------------------------------------------------------
 
     def sync_calendar(self, cursor: str | None, window: Window, known: Mapping[str, str] | None = None) -> Iterator[EventBatch]:
         try:
             yield from gcal.sync(self.client, self.calendar_id, cursor, window)
+        except ScopeMissing:
+            raise ScopeMissing(
+                f"{self.name}: Google Calendar was not shared with syncd ({CALENDAR_SCOPE} was not granted at consent); "
+                f"mail still syncs. Run `syncd auth {self.name}` and tick the calendar to add it") from None
         finally:
             self._keep_token()
 
@@ -346,13 +267,6 @@ class GmailConnector(BaseConnector):
         self._keep_token()
 
 
-def _learn(known: dict[str, str], records: list[MailRecord], gone: list[str]) -> None:
-    for record in records:
-        known[record.provider_id] = flags_etag(record.flags)
-    for pid in gone:
-        known.pop(pid, None)
-
-
 def _dump(state: dict[str, Any]) -> str:
     return json.dumps(state, sort_keys=True)
 
@@ -364,6 +278,9 @@ def _load(cursor: str | None) -> dict[str, Any] | None:
         state = json.loads(cursor)
     except ValueError:
         raise CursorExpired("unreadable Gmail cursor") from None
-    if not isinstance(state, dict) or state.get("v") != 1 or state.get("stage") not in ("full", "history"):
+    if not isinstance(state, dict) or state.get("v") not in (1, 2) or state.get("stage") not in ("full", "history"):
         raise CursorExpired("unknown Gmail cursor")
+    if state["v"] == 1 and state["stage"] == "full":  # the first round's cursor: newest first, unfiltered (its page token)
+        state.update(phase="rest", queries=[], qi=0, rest_query="")
+    state["v"] = 2
     return state

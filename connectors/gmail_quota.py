@@ -4,9 +4,15 @@ Gmail charges *quota units* per method and allows a budget per user per minute
 (https://developers.google.com/gmail/api/reference/quota): 6,000 units a minute for
 new projects, ``messages.get`` 20 units and ``history.list`` 2 as the issue states
 them (Google's table has varied: make both configurable with ``quota_per_minute``,
-``get_units``, ``history_units``). :class:`Pacer` keeps a log of what was spent in the
+``get_units``, ``history_units``, ``thread_units``). ``threads.get`` costs 10 units
+(Google's table): a whole conversation for half of one ``messages.get`` at the issue's
+price. :class:`Pacer` keeps a log of what was spent in the
 last 60 seconds and waits before a call that would take the window over budget, so a
-steady sync runs *at* the quota rather than into it.
+steady sync runs *at* the quota rather than into it. When a whole batch does not fit
+in what is left of the minute, :meth:`Pacer.fit` shrinks it to the room there is (down
+to half a batch) instead of waiting for a whole batch's worth of units to leave the
+window. Google Calendar has a budget of its own (requests a minute, ``calendar_per_minute``):
+a second :class:`Pacer` with one unit a request.
 
 When Google still says no (429, or 403 ``rateLimitExceeded`` /
 ``userRateLimitExceeded``, https://developers.google.com/gmail/api/guides/handle-errors),
@@ -24,9 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 WINDOW = 60.0
-UNITS = {"messages.get": 20, "history.list": 2, "messages.list": 5, "profile": 1, "drafts.create": 10,
-         "drafts.list": 5, "drafts.delete": 10, "messages.send": 100, "events.list": 0}
+UNITS = {"messages.get": 20, "threads.get": 10, "history.list": 2, "messages.list": 5, "profile": 1, "drafts.create": 10,
+         "drafts.list": 5, "drafts.delete": 10, "messages.send": 100}
+CALENDAR_UNITS = {"events.list": 1}
 DEFAULT_BUDGET = 6000
+CALENDAR_BUDGET = 600  # Calendar API requests per minute per user (Google's default quota)
 MAX_BATCH = 50  # Gmail: "batches of more than 50 requests are likely to trigger rate limiting"
 
 
@@ -43,16 +51,37 @@ class Pacer:
     def cost(self, method: str, count: int = 1) -> int:
         return self.units.get(method, 5) * count
 
+    def _used(self, now: float) -> int:
+        while self._log and self._log[0][0] <= now - WINDOW:
+            self._log.popleft()
+        return sum(units for _, units in self._log)
+
+    def room(self) -> int:
+        """Units that can be spent now without waiting."""
+        return max(0, self.budget - self._used(self.clock()))
+
+    def fit(self, costs: list[int]) -> int:
+        """How many of the calls costing ``costs`` (in order) to send now: all that fit in
+        the room left this minute, but never fewer than half of them (a smaller batch
+        would only add round trips: then wait for the room instead). At least one."""
+        room, count = self.room(), 0
+        for cost in costs:
+            if cost > room:
+                break
+            room -= cost
+            count += 1
+        return max(1, count if count * 2 >= len(costs) else len(costs))
+
     def take(self, method: str, count: int = 1) -> None:
         """Wait until ``count`` calls of ``method`` fit in the last minute's budget, then book them."""
-        cost = self.cost(method, count)
+        self.take_units(self.cost(method, count), f"{count} x {method}")
+
+    def take_units(self, cost: int, what: str = "a batch") -> None:
         if cost > self.budget:
-            raise ValueError(f"{count} x {method} costs {cost} units, more than the budget of {self.budget} a minute")
+            raise ValueError(f"{what} costs {cost} units, more than the budget of {self.budget} a minute")
         while True:
             now = self.clock()
-            while self._log and self._log[0][0] <= now - WINDOW:
-                self._log.popleft()
-            used = sum(units for _, units in self._log)
+            used = self._used(now)
             if used + cost <= self.budget:
                 break
             # The oldest entries must leave the window before this call fits.

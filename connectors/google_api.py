@@ -11,7 +11,11 @@ Errors (https://developers.google.com/gmail/api/guides/handle-errors): 429 and 4
 batch); 5xx and dropped connections are retried with backoff and then become
 ``TransientError``; a refused refresh token or a 401 that survives a refresh is
 ``AuthError``; 404 is :class:`NotFound` for the caller to judge (history too old, a
-message gone); 410 is ``CursorExpired``. Tokens never reach a log line.
+message gone); 410 is ``CursorExpired``; 403 ``insufficientPermissions`` (a scope the
+user did not grant at consent) is :class:`ScopeMissing`. Tokens never reach a log line.
+
+Calendar calls (``events.*``) are paced by a :class:`Pacer` of their own
+(``calendar_pacer``): the Calendar API's quota is separate from Gmail's.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from connectors.gmail_quota import Backoff, Pacer
+from connectors.gmail_quota import CALENDAR_BUDGET, CALENDAR_UNITS, Backoff, Pacer
 from syncd.errors import AccountError, AuthError, CursorExpired, SyncdError, TransientError
 
 log = logging.getLogger(__name__)
@@ -33,6 +37,13 @@ GMAIL_BATCH = "https://gmail.googleapis.com/batch/gmail/v1"
 
 class NotFound(SyncdError):
     """The API answered 404."""
+
+
+class ScopeMissing(AccountError):
+    """The token lacks a scope this call needs (403 insufficientPermissions)."""
+
+
+SCOPE_REASONS = {"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}
 
 
 def _base(url: str) -> str:
@@ -55,7 +66,8 @@ def is_rate_limit(status: int, reason: str) -> bool:
 
 class GoogleClient:
     def __init__(self, credentials: Any, *, api_base: str | None = None, timeout: float = 60.0,
-                 pacer: Pacer | None = None, backoff: Backoff | None = None, name: str = "") -> None:
+                 pacer: Pacer | None = None, backoff: Backoff | None = None, name: str = "",
+                 calendar_pacer: Pacer | None = None) -> None:
         import google_auth_httplib2
         import httplib2
 
@@ -63,6 +75,7 @@ class GoogleClient:
         self.http = google_auth_httplib2.AuthorizedHttp(credentials, http=httplib2.Http(timeout=timeout))
         self.api_base = _base(api_base) if api_base else None
         self.pacer = pacer or Pacer()
+        self.calendar_pacer = calendar_pacer or Pacer(budget=CALENDAR_BUDGET, units=dict(CALENDAR_UNITS))
         self.backoff = backoff or Backoff()
         self.name = name
         self._gmail: Any = None
@@ -97,8 +110,9 @@ class GoogleClient:
 
     def call(self, method: str, request: Any) -> Any:
         """Execute one request, paced by ``method``'s quota units; retry what can be retried."""
+        pacer = self.calendar_pacer if method.startswith("events.") else self.pacer
         while True:
-            self.pacer.take(method)
+            pacer.take(method)
             try:
                 self.requests += 1
                 result = self._translate(lambda: request.execute(http=self.http, num_retries=0))
@@ -138,29 +152,45 @@ class GoogleClient:
             return NotFound(f"404 {reason or 'notFound'}: {err.uri.split('?')[0]}")
         if status == 410:
             return CursorExpired(f"Google answered 410 Gone ({reason or 'fullSyncRequired'}): the sync token expired")
+        if status == 403 and reason in SCOPE_REASONS:
+            return ScopeMissing(f"Google refused {err.uri.split('?')[0]}: the token lacks a scope it needs (403 {reason})")
         if status == 403:
             return AccountError(f"Google refused access (403 {reason}): check the scopes granted to syncd")
         return AccountError(f"Google answered {status} {reason}")
 
     def get_many(self, ids: Iterable[str], fmt: str = "raw") -> dict[str, dict[str, Any] | Exception]:
-        """``messages.get`` for each id through HTTP batches of at most ``backoff.batch``
-        (which shrinks when Google throttles and grows back). Per id: the message, or the
-        exception for it (``NotFound`` when it is gone, ``SyncdError`` when unreadable)."""
+        """``messages.get`` for each id (see :meth:`fetch_many`)."""
+        found = self.fetch_many([("messages.get", i) for i in ids], fmt)
+        return {key[1]: answer for key, answer in found.items()}
+
+    def _request(self, method: str, ident: str, fmt: str) -> Any:
+        if method == "threads.get":
+            return self.gmail.threads().get(userId="me", id=ident, format="full")
+        return self.gmail.messages().get(userId="me", id=ident, format=fmt)
+
+    def fetch_many(self, items: Iterable[tuple[str, str]], fmt: str = "raw") -> dict[tuple[str, str], dict[str, Any] | Exception]:
+        """``messages.get`` (``fmt``) or ``threads.get`` (format=full) for each
+        ``(method, id)``, through HTTP batches of at most ``backoff.batch`` (which shrinks
+        when Google throttles and grows back), each shrunk further to the quota room left
+        this minute (:meth:`Pacer.fit`). Per item: the resource, or the exception for it
+        (``NotFound`` when it is gone, ``SyncdError`` when unreadable)."""
         from googleapiclient.http import BatchHttpRequest
 
-        todo = list(dict.fromkeys(ids))
-        results: dict[str, dict[str, Any] | Exception] = {}
+        todo = list(dict.fromkeys(items))
+        results: dict[tuple[str, str], dict[str, Any] | Exception] = {}
         while todo:
-            chunk, todo = todo[: self.backoff.batch], todo[self.backoff.batch :]
+            head = todo[: self.backoff.batch]
+            size = self.pacer.fit([self.pacer.cost(method) for method, _ in head])
+            chunk, todo = todo[:size], todo[size:]
             answers: dict[str, Any] = {}
 
             def collect(request_id: str, response: Any, exception: Any, answers: dict[str, Any] = answers) -> None:
                 answers[request_id] = exception if exception is not None else response
 
             batch = BatchHttpRequest(callback=collect, batch_uri=self.batch_uri)
-            for mid in chunk:
-                batch.add(self.gmail.messages().get(userId="me", id=mid, format=fmt), request_id=mid)
-            self.pacer.take("messages.get", len(chunk))
+            for number, (method, ident) in enumerate(chunk):
+                batch.add(self._request(method, ident, fmt), request_id=str(number))
+            self.pacer.take_units(sum(self.pacer.cost(method) for method, _ in chunk), f"a batch of {len(chunk)}")
             try:
                 self.requests += 1
                 self._translate(partial(batch.execute, http=self.http))
@@ -168,21 +198,21 @@ class GoogleClient:
                 self._wait(retry)
                 todo = chunk + todo
                 continue
-            again: list[str] = []
+            again: list[tuple[str, str]] = []
             slow_down: _Retry | None = None
-            for mid in chunk:
-                answer = answers.get(mid)
+            for number, key in enumerate(chunk):
+                answer = answers.get(str(number))
                 if isinstance(answer, dict):
-                    results[mid] = answer
+                    results[key] = answer
                     continue
                 problem = self._http_error(int(answer.resp.status), reason_of(answer), answer) if answer is not None else \
                     _Retry("no answer in the batch", rate=False)
                 if isinstance(problem, _Retry):
-                    again.append(mid)
+                    again.append(key)
                     slow_down = slow_down if slow_down is not None and slow_down.rate else problem
                 else:
-                    results[mid] = problem
-            refused = next((r for r in results.values() if isinstance(r, AuthError)), None)
+                    results[key] = problem
+            refused = next((r for r in results.values() if isinstance(r, (AuthError, ScopeMissing))), None)
             if refused is not None:
                 raise refused
             if slow_down is not None:

@@ -132,6 +132,9 @@ def sync(app: App, names: tuple[str, ...]) -> None:
         if result.error:
             failed = True
             line += f" — FAILED: {result.error}"
+        for warning in getattr(result, "warnings", ()):
+            failed = True
+            line += f" — {warning}"
         click.echo(line)
     if failed:
         sys.exit(1)

@@ -41,10 +41,15 @@ def _url(value: str | None, option: str) -> str | None:
 @click.option("--oauth-base", metavar="URL", help="Use this OAuth endpoint (token refresh, consent) instead of Google's.")
 @click.option("--quota-per-minute", type=int, help="Gmail quota units per user per minute (default 6000).")
 @click.option("--get-units", type=int, help="Quota units one messages.get costs (default 20).")
+@click.option("--thread-units", type=int, help="Quota units one threads.get costs (default 10).")
+@click.option("--calendar-per-minute", type=int, help="Google Calendar requests per minute (default 600).")
+@click.option("--fetch", type=click.Choice(["auto", "messages", "threads"]),
+              help="Fetch mail by conversation (threads.get) or by message; auto (default): whichever costs fewer units.")
 @click.pass_obj
 def account_add_gmail(
     app: App, name: str, addresses: tuple[str, ...], client_secrets: str | None, api_base: str | None,
-    oauth_base: str | None, quota_per_minute: int | None, get_units: int | None,
+    oauth_base: str | None, quota_per_minute: int | None, get_units: int | None, thread_units: int | None,
+    calendar_per_minute: int | None, fetch: str | None,
 ) -> None:
     """Add a Google account: Gmail, its drafts, and Google Calendar. Then run `syncd auth NAME`.
 
@@ -65,7 +70,8 @@ def account_add_gmail(
             raise ConfigError(f"--client-secrets {path}: not an OAuth client file (create a 'Desktop app' client and download its JSON)")
         options["client_secrets"] = str(path)
     for key, value in (("api_base", _url(api_base, "--api-base")), ("oauth_base", _url(oauth_base, "--oauth-base")),
-                       ("quota_per_minute", quota_per_minute), ("get_units", get_units)):
+                       ("quota_per_minute", quota_per_minute), ("get_units", get_units), ("thread_units", thread_units),
+                       ("calendar_per_minute", calendar_per_minute), ("fetch", fetch)):
         if value is not None:
             options[key] = value
     config_mod.add_account(app.config, name, "gmail", options)

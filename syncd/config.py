@@ -43,6 +43,7 @@ KINDS: dict[str, dict[str, tuple[type, bool]]] = {
     "gmail": {
         "addresses": (_LIST, True), "client_secrets": (_STR, False), "api_base": (_STR, False), "oauth_base": (_STR, False),
         "quota_per_minute": (_INT, False), "get_units": (_INT, False), "history_units": (_INT, False), "timeout": (_INT, False),
+        "thread_units": (_INT, False), "calendar_per_minute": (_INT, False), "fetch": (_STR, False),
     },
     "outlook": {
         "addresses": (_LIST, True), "tenant": (_STR, False), "client_id": (_STR, False), "graph_base": (_STR, False),

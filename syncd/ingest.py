@@ -105,8 +105,9 @@ class Ingestor:
             generation = self._generation(state, batch.full, first_full)
             counts.deleted += self._delete_locations(list(batch.deleted))
             for change in batch.flag_changes:
+                values = {"etag": flags_etag(change.flags)} | ({"folder": change.folder} if change.folder is not None else {})
                 updated = (
-                    store.Location.update(etag=flags_etag(change.flags))
+                    store.Location.update(**values)
                     .where((store.Location.account == self.account) & (store.Location.provider_id == change.provider_id))
                     .execute()
                 )

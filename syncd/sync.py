@@ -2,8 +2,13 @@
 
 Errors are handled by scope: an item that cannot be read is quarantined by its
 connector; an expired cursor restarts that stream with a full, idempotent resync;
-anything else stops this account only (recorded on the account, shown by ``syncd
-status``) and the next account goes on.
+a calendar that cannot be read (a scope not granted, say) is that stream's problem
+only: mail still syncs, and the problem is reported (``warnings``, the account's
+last error); anything else stops this account only (recorded on the account, shown
+by ``syncd status``) and the next account goes on.
+
+The calendar is synced before the mail: on a first sync the mail backfill can take
+hours, and the coming week's meetings are what a briefing needs first.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ class AccountResult:
     error: str = ""
     seconds: float = 0.0
     auth_failed: bool = False  # stop this account until the user re-authenticates
+    warnings: list[str] = field(default_factory=list)  # a stream that failed while the others synced
 
     @property
     def total(self) -> Counts:
@@ -109,11 +115,19 @@ def _sync_account(
     ingestor = Ingestor(row, config.self_addresses, now)
     try:
         connector = connector_for(account, config)
-        if MAIL in connector.capabilities:
+        if CALENDAR in connector.capabilities:
+            try:
+                _run_stream(ingestor, connector, CAL_STREAM, result.calendar, now, config, progress, should_stop)
+            except AuthError:
+                raise
+            except SyncdError as err:
+                if MAIL not in connector.capabilities:
+                    raise
+                result.warnings.append(f"calendar not synced: {err}")
+                log.error("account %s: calendar not synced: %s", account.name, err)
+        if MAIL in connector.capabilities and not should_stop():
             _run_stream(ingestor, connector, MAIL_STREAM, result.mail, now, config, progress, should_stop)
-        if CALENDAR in connector.capabilities and not should_stop():
-            _run_stream(ingestor, connector, CAL_STREAM, result.calendar, now, config, progress, should_stop)
-        row.last_error = ""
+        row.last_error = "; ".join(result.warnings)
     except AuthError as err:
         hint = AUTH_HINTS.get(account.kind, f"run `syncd auth {account.name}`")
         result.error = f"{err} ({hint})"

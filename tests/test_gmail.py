@@ -46,7 +46,7 @@ def test_full_sync_batches_newest_first_and_skips_spam_and_trash(google: GoogleE
     fill(google, 120)
     google.gmail.add(mf.message("spam@x.example", ME, "win", "prize", message_id="<spam@x>"), {"SPAM"})
     google.gmail.add(mf.message("bin@x.example", ME, "old", "gone", message_id="<bin@x>"), {"TRASH"})
-    config = config_for(google, tmp_path)
+    config = config_for(google, tmp_path, fetch="messages")
     connector = GmailConnector.from_config(config.accounts[0], config)
     batches = [b for b in connector.sync_mail(None, {}) if b.records]
     assert google.batch_sizes == [50, 50, 20]  # HTTP batches of at most 50 messages.get
@@ -78,16 +78,20 @@ def test_history_is_played_from_the_id_read_before_paging(google: GoogleEmulator
     assert json.loads(batch.cursor or "")["stage"] == "history"
 
 
-def test_incremental_sync_of_ten_costs_one_history_call_and_one_batch(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
+@pytest.mark.parametrize("fetch,method,units", [("messages", "messages.get", 20), ("auto", "threads.get", 10)])
+def test_incremental_sync_of_ten_costs_one_history_call_and_one_batch(
+    google: GoogleEmulator, tmp_path: Path, fetch: str, method: str, units: int,  # noqa: F811
+) -> None:
     fill(google, 30)
-    config = config_for(google, tmp_path)
+    config = config_for(google, tmp_path, fetch=fetch)
     run(config)
     google.reset_counts()
     fill(google, 10, start=100)
     result = run(config)
     assert result.mail.added == 10
-    assert {k: n for k, n in google.calls.items() if k != "events.list"} == {"history.list": 1, "messages.get": 10}
-    assert google.units() == 2 + 10 * 20
+    assert {k: n for k, n in google.calls.items() if k != "events.list"} == {"history.list": 1, method: 10}
+    assert google.batch_sizes == [10]
+    assert google.units() == 2 + 10 * units  # auto: ten one-message conversations cost less by threads.get
 
 
 @pytest.mark.parametrize("status,reason", [(429, ""), (403, "rateLimitExceeded"), (403, "userRateLimitExceeded")])
@@ -96,7 +100,7 @@ def test_throttled_batch_parts_back_off_halve_the_batch_and_recover(
 ) -> None:
     fill(google, 400)
     google.fail("messages.get", status, reason, times=30)  # throttles most of the first batch
-    result = run(config_for(google, tmp_path))
+    result = run(config_for(google, tmp_path, fetch="messages"))
     assert result.error == "" and result.mail.added == 400
     assert len(stored()) == 400
     assert sleeps and all(0 < s <= 64 for s in sleeps)
@@ -147,10 +151,10 @@ def test_resumed_full_sync_fetches_nothing_twice(google: GoogleEmulator, tmp_pat
     """Stopped after two batches (the daemon's should_stop, or a kill), the next pass
     starts from the cursor's page and offset."""
     fill(google, 620)  # two listing pages
-    config = config_for(google, tmp_path)
+    config = config_for(google, tmp_path, fetch="messages")
     store.open_db(config.database_url)
-    batches = iter(range(3))
-    [first] = sync(config, should_stop=lambda: next(batches, 9) >= 2)
+    batches = iter(range(6))  # checks: before the account, the calendar batch, before mail, two mail batches
+    [first] = sync(config, should_stop=lambda: next(batches, 9) >= 4)
     assert first.mail.added == 100
     cursor = json.loads(store.SyncState.get(store.SyncState.stream == "mail").cursor)
     assert cursor["stage"] == "full" and cursor["skip"] == 100
@@ -190,3 +194,40 @@ def test_backoff_halves_then_grows_back() -> None:
     for _ in range(4):
         backoff.success()
     assert backoff.batch == 50
+
+
+def test_archiving_moves_the_stored_message_to_all_mail_at_no_fetch(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
+    """Removing INBOX (archiving) changes the folder; with a star added too, flags and folder both."""
+    ids = fill(google, 3)
+    config = config_for(google, tmp_path)
+    run(config)
+
+    def place(n: int) -> tuple[str, str]:
+        row = store.Location.get(store.Location.provider_id == ids[n])
+        return row.folder, row.etag
+
+    assert place(0) == ("INBOX", "seen") and place(1) == ("INBOX", "seen")
+    google.gmail.set_labels(ids[0], {"UNREAD"})  # archived, marked unread
+    google.gmail.set_labels(ids[1], {"STARRED"})  # archived and starred
+    google.gmail.set_labels(ids[2], set())  # archived only: the flags stay as they were
+    google.reset_counts()
+    result = run(config)
+    assert result.mail.updated == 3
+    assert place(0) == ("All Mail", "") and place(1) == ("All Mail", "flagged,seen") and place(2) == ("All Mail", "seen")
+    assert {k: n for k, n in google.calls.items() if k.endswith(".get")} == {}  # from the history's labels alone
+    google.gmail.set_labels(ids[0], {"INBOX", "UNREAD"})  # moved back to the inbox
+    run(config)
+    assert place(0) == ("INBOX", "")
+
+
+def test_a_first_round_cursor_resumes_its_listing(google: GoogleEmulator, tmp_path: Path) -> None:  # noqa: F811
+    """A version 1 cursor (the first round's) saved mid-backfill resumes at its offset and ends as version 2."""
+    fill(google, 30)
+    config = config_for(google, tmp_path)
+    connector = GmailConnector.from_config(config.accounts[0], config)
+    old = json.dumps({"v": 1, "stage": "full", "start": str(google.gmail.history_id), "history": str(google.gmail.history_id),
+                      "page": None, "skip": 10, "refresh": False})
+    batches = list(connector.sync_mail(old, {}))
+    got = [r.subject for b in batches for r in b.records]
+    assert sorted(got) == sorted(f"m{n}" for n in range(20))  # the 20 after the first 10 (newest first)
+    assert json.loads(batches[-1].cursor or "") == {"v": 2, "stage": "history", "history": str(google.gmail.history_id)}

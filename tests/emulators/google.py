@@ -3,8 +3,10 @@
 Enough of the real APIs for syncd's connector, with the documented shapes (see
 ``google_state``) and behaviours:
 
-* ``GET  gmail/v1/users/me/profile``, ``messages`` (list, newest first), ``messages/{id}``
-  (format raw | full | metadata | minimal), ``history`` (404 for a historyId too old),
+* ``GET  gmail/v1/users/me/profile``, ``messages`` (list, newest first; ``q`` understands
+  ``rfc822msgid:``, ``-in:drafts``, ``newer_than:Nd`` and a ``(from:a OR to:a OR cc:a …)``
+  group), ``messages/{id}`` (format raw | full | metadata | minimal), ``threads/{id}``
+  (the conversation's messages, oldest first, format full | metadata | minimal), ``history`` (404 for a historyId too old),
   ``drafts`` (create, list with ``q=rfc822msgid:``, get, delete), ``messages/send``;
 * ``POST batch/gmail/v1``: the HTTP batch endpoint (multipart/mixed of application/http
   parts, answered part by part with ``Content-ID: <response-…>``), each part counted and
@@ -13,7 +15,9 @@ Enough of the real APIs for syncd's connector, with the documented shapes (see
 * ``POST token``: refresh_token and authorization_code grants; revoked refresh tokens get
   ``400 invalid_grant``; ``GET auth`` redirects to the loopback with a code (the consent page).
 
-Every API call needs a Bearer token this endpoint issued (401 otherwise). Faults are
+Every API call needs a Bearer token this endpoint issued (401 otherwise), issued with
+the scopes in ``granted``: a Calendar call without ``calendar.readonly`` (unticked at
+consent) gets Google's 403 ``insufficientPermissions``. Faults are
 injected per call name (``messages.get``, ``history.list``, ``events.list``, ``batch``,
 ``token``…): a status and reason for the next N calls, or a delay. ``calls`` counts API
 calls by name (batch parts included), ``http_requests`` counts HTTP round trips, and
@@ -39,7 +43,7 @@ from tests.emulators.google_state import CalendarState, GmailState, unb64
 
 # Gmail's per-method quota units (developers.google.com/gmail/api/reference/quota);
 # messages.get and history.list as the issue gives them for new projects.
-UNITS = {"messages.get": 20, "history.list": 2, "messages.list": 5, "profile": 1, "drafts.create": 10,
+UNITS = {"messages.get": 20, "threads.get": 10, "history.list": 2, "messages.list": 5, "profile": 1, "drafts.create": 10,
          "drafts.list": 5, "drafts.get": 5, "drafts.delete": 10, "messages.send": 100}
 
 
@@ -78,7 +82,7 @@ class GoogleEmulator:
         self.calls: collections.Counter[str] = collections.Counter()
         self.http_requests = 0
         self.batch_sizes: list[int] = []
-        self.valid_tokens: set[str] = set()
+        self.valid_tokens: dict[str, frozenset[str]] = {}  # access token -> the scopes it was issued with
         self.revoked: set[str] = set()
         self.refreshes = 0
         self.granted = ["gmail.readonly", "gmail.compose", "calendar.readonly"]
@@ -183,6 +187,13 @@ class GoogleEmulator:
         if token not in self.valid_tokens:
             return Response(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
                                             "status": "UNAUTHENTICATED"}})
+        if path.startswith("calendar/") and not {"calendar.readonly", "calendar"} & self.valid_tokens[token]:
+            with self._lock:
+                self.calls["events.list"] += 1
+            return Response(403, {"error": {"code": 403, "message": "Request had insufficient authentication scopes.",
+                                            "errors": [{"message": "Insufficient Permission", "domain": "global",
+                                                        "reason": "insufficientPermissions"}], "status": "PERMISSION_DENIED"}},
+                            {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/", error="insufficient_scope"'})
         if path == "batch/gmail/v1" and method == "POST":
             return self._batch(lowered.get("content-type", ""), body, headers)
         name, reply = self._route(method, path, params, body)
@@ -205,7 +216,7 @@ class GoogleEmulator:
         if grant == "authorization_code" and form.get("code") != "consent-code":
             return Response(400, {"error": "invalid_grant", "error_description": "Malformed auth code."})
         access = f"ya29.emulated-{next(self._tokens)}"
-        self.valid_tokens.add(access)
+        self.valid_tokens[access] = frozenset(self.granted)
         self.refreshes += grant == "refresh_token"
         reply = {"access_token": access, "expires_in": 3599, "token_type": "Bearer",
                  "scope": " ".join(f"https://www.googleapis.com/auth/{s}" for s in self.granted)}
@@ -234,6 +245,11 @@ class GoogleEmulator:
             if stored is None:
                 return "messages.get", _error(404, "notFound", "Requested entity was not found.")
             return "messages.get", Response(200, stored.resource(params.get("format", "full")))
+        if (m := re.fullmatch(r"threads/([0-9a-f]+)", rest)) and method == "GET":
+            found = gm.thread(m.group(1), params.get("format", "full"))
+            if found is None:
+                return "threads.get", _error(404, "notFound", "Requested entity was not found.")
+            return "threads.get", Response(200, found)
         if rest == "history":
             found = gm.history_since(int(params.get("startHistoryId", "0")), params.get("pageToken"),
                                      min(int(params.get("maxResults") or 100), 500))

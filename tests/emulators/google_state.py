@@ -16,7 +16,9 @@ import base64
 import email
 import email.policy
 import itertools
+import re
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,12 +60,27 @@ class StoredMessage:
         return data
 
 
+def _header_text(value: str) -> str:
+    """A header as the JSON gives it: 8-bit bytes read as UTF-8, else as cp1252 (folding kept)."""
+    data = value.encode("ascii", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
 def _part(part: email.message.Message, part_id: str, with_body: bool) -> dict[str, Any]:
     """A MessagePart as Gmail's format=full gives it (partId, mimeType, filename, headers, body, parts)."""
     out: dict[str, Any] = {
         "partId": part_id, "mimeType": part.get_content_type(), "filename": part.get_filename() or "",
-        "headers": [{"name": k, "value": str(v)} for k, v in part.items()],
+        "headers": [{"name": k, "value": _header_text(v)} for k, v in part.raw_items()],
     }
+    if part.get_content_type() != "message/rfc822" and part.get_content_maintype() == "message":
+        # message/delivery-status and co: Python splits them into header blocks; Gmail gives the text
+        blocks = part.get_payload()
+        text = b"\n".join(b.as_bytes() if isinstance(b, email.message.Message) else str(b).encode() for b in (blocks if isinstance(blocks, list) else [blocks]))
+        out["body"] = {"size": len(text), **({"data": b64(text)} if with_body else {})}
+        return out
     if part.is_multipart():
         out["body"] = {"size": 0}
         if with_body:
@@ -89,6 +106,7 @@ class GmailState:
     oldest_history: int = 0  # a startHistoryId below this is "too old": 404
     drafts: dict[str, str] = field(default_factory=dict)  # draft id -> message id
     sent: list[bytes] = field(default_factory=list)
+    now_ms: int = 0  # "now" for newer_than: in milliseconds (0: the wall clock)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(0x18F0000000000000))
     _clock: itertools.count = field(default_factory=lambda: itertools.count(1_700_000_000_000, 1000))
@@ -150,6 +168,9 @@ class GmailState:
             if query.startswith("rfc822msgid:"):
                 wanted = query.split(":", 1)[1].strip()
                 items = [m for m in items if m.message_id.strip("<>") == wanted.strip("<>")]
+            elif query:
+                now = self.now_ms or int(time.time() * 1000)
+                items = [m for m in items if _matches(m, query, now)]
             if page_token:
                 date, _, last = page_token.partition("-")
                 items = [m for m in items if (m.internal_date, m.id) < (int(date), last)]
@@ -160,6 +181,15 @@ class GmailState:
             if len(items) > limit:
                 out["nextPageToken"] = f"{page[-1].internal_date}-{page[-1].id}"
             return out
+
+    def thread(self, thread_id: str, fmt: str) -> dict[str, Any] | None:
+        """``threads.get``: every message of the conversation (drafts, spam and trash too), oldest first."""
+        with self.lock:
+            members = sorted((m for m in self.messages.values() if m.thread_id == thread_id), key=lambda m: (m.internal_date, m.id))
+            if not members:
+                return None
+            return {"id": thread_id, "historyId": str(max(m.history_id for m in members)),
+                    "messages": [m.resource(fmt) for m in members]}
 
     def history_since(self, start: int, page_token: str | None, limit: int) -> dict[str, Any] | None:
         with self.lock:
@@ -242,6 +272,32 @@ class CalendarState:
             else:
                 out["nextSyncToken"] = f"st-{self.seq}"
             return 200, out
+
+
+_TERM = re.compile(r"(-?)(\w+):(\S+?)(?=[\s)]|$)")
+
+
+def _matches(message: StoredMessage, query: str, now_ms: int) -> bool:
+    """The subset of Gmail's search syntax syncd sends: ``-in:drafts``, ``newer_than:Nd``,
+    and one group ``(from:a OR to:a OR cc:a …)`` of which any term may match."""
+    parsed = email.message_from_bytes(message.raw, policy=email.policy.compat32)
+    fields = {name: str(parsed.get(name) or "").lower() for name in ("from", "to", "cc")}
+    group, _, rest = query.partition("(")
+    inner, _, after = rest.partition(")")
+    for negate, name, value in _TERM.findall(group + " " + after):
+        if name == "in" and value == "drafts":
+            hit = "DRAFT" in message.labels
+        elif name == "newer_than" and value.endswith("d"):
+            hit = message.internal_date > now_ms - int(value[:-1]) * 86_400_000
+        else:
+            raise ValueError(f"the emulator does not understand {name}:{value}")
+        if hit == bool(negate):
+            return False
+    if inner:
+        terms = _TERM.findall(inner)
+        if not any(value.lower() in fields.get(name, "") for _, name, value in terms):
+            return False
+    return True
 
 
 def _start(event: dict[str, Any]) -> str:
