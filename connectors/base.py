@@ -14,6 +14,7 @@ harmless and a crash loses nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, runtime_checkable
@@ -238,6 +239,28 @@ class BaseConnector:
         raise Unsupported(f"{self.kind} accounts cannot send mail")
 
 
+@functools.lru_cache(maxsize=256)
 def flags_etag(flags: frozenset[str]) -> str:
     """The etag ingest keeps for a message: its flags, sorted, comma-joined."""
     return ",".join(sorted(flags))
+
+
+def known_under(known: Mapping[str, str], folder: str) -> dict[str, str]:
+    """key -> etag of the known items directly under ``folder`` (ids ``folder/key``).
+
+    A store-backed ``known`` (``syncd.ingest.KnownMail``) answers with one indexed query,
+    so a connector that diffs one changed folder never loads the whole mailbox."""
+    under = getattr(known, "under", None)
+    if under is not None:
+        return dict(under(folder))
+    prefix = folder + "/"
+    return {pid[len(prefix):]: etag for pid, etag in known.items()
+            if pid.startswith(prefix) and "/" not in pid[len(prefix):]}
+
+
+def known_folders(known: Mapping[str, str]) -> set[str]:
+    """The folders of the known items (the part of each id before the last ``/``)."""
+    folders = getattr(known, "folders", None)
+    if folders is not None:
+        return set(folders())
+    return {pid.rpartition("/")[0] for pid in known}

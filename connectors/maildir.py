@@ -25,6 +25,7 @@ where the last sync stopped.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -50,6 +51,8 @@ from connectors.base import (
     MailBatch,
     MailRecord,
     flags_etag,
+    known_folders,
+    known_under,
 )
 from connectors.maildir_drafts import MaildirDrafts
 from syncd.errors import AccountError, ParseError
@@ -85,10 +88,15 @@ def split_name(filename: str) -> tuple[str, frozenset[str]]:
     key, sep, info = filename.partition(":")
     if not sep:
         key, sep, info = filename.partition("!")  # the Windows-safe separator some tools use
-    flags: frozenset[str] = frozenset()
-    if info.startswith("2,"):
-        flags = frozenset(_FLAG_NAMES[c] for c in info[2:] if c in _FLAG_NAMES)
-    return key, flags
+    return key, _flags(info)
+
+
+@functools.lru_cache(maxsize=256)
+def _flags(info: str) -> frozenset[str]:
+    """The flags of a name's info part ("2,RS"); a mailbox has only a handful of distinct ones."""
+    if not info.startswith("2,"):
+        return frozenset()
+    return frozenset(_FLAG_NAMES[c] for c in info[2:] if c in _FLAG_NAMES)
 
 
 def maildir_flags_suffix(flags: frozenset[str]) -> str:
@@ -142,8 +150,10 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
         return state
 
     @staticmethod
-    def _list(folder_dir: Path) -> dict[str, tuple[Path, frozenset[str]]]:
-        current: dict[str, tuple[Path, frozenset[str]]] = {}
+    def _list(folder_dir: Path) -> dict[str, tuple[str, frozenset[str]]]:
+        """key -> (path, flags) of every message file; paths stay strings (a big folder
+        has tens of thousands of them)."""
+        current: dict[str, tuple[str, frozenset[str]]] = {}
         for sub in ("new", "cur"):
             try:
                 entries = os.scandir(folder_dir / sub)
@@ -156,7 +166,7 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
                     key, flags = split_name(entry.name)
                     if "trashed" in flags:
                         continue  # marked deleted, waiting to be expunged
-                    current[key] = (Path(entry.path), flags)
+                    current[key] = (entry.path, flags)
         return current
 
     # -- sync ----------------------------------------------------------------
@@ -169,13 +179,10 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
             return
         state = json.loads(cursor) if cursor else {}
         dirs: dict[str, list[int | None]] = dict(state.get("dirs", {}))
-        by_folder: dict[str, dict[str, str]] = {}
-        for pid, etag in (known or {}).items():
-            folder, _, key = pid.rpartition("/")
-            by_folder.setdefault(folder, {})[key] = etag
+        known = {} if known is None else known  # not `or`: truthiness would load it all
         folders = [(f, d) for f, d in self.folders() if folder_role(f) not in _SKIPPED_ROLES]
         present = {f for f, _ in folders}
-        gone = [f"{f}/{k}" for f in by_folder if f not in present for k in by_folder[f]]
+        gone = [f"{f}/{k}" for f in sorted(known_folders(known) - present) for k in known_under(known, f)]
         for folder in list(dirs):
             if folder not in present:
                 del dirs[folder]
@@ -185,7 +192,7 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
             seen_state = self._dir_state(folder_dir)
             if None not in seen_state and dirs.get(folder) == seen_state:
                 continue
-            yield from self._sync_folder(folder, folder_dir, by_folder.get(folder, {}), dirs, seen_state)
+            yield from self._sync_folder(folder, folder_dir, known_under(known, folder), dirs, seen_state)
 
     def _sync_folder(
         self, folder: str, folder_dir: Path, known: dict[str, str],

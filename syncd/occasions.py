@@ -219,26 +219,34 @@ def yearly(now: dt.datetime, today: dt.date) -> list[Occasion]:
 def _loop_rows(ids: list[int]) -> dict[int, store.OpenLoop]:
     if not ids:
         return {}
-    return {row.id: row for row in L.select(L, M).join(M).where(L.id.in_(ids))}
+    return {row.id: row for row in L.select(L, M, P).join(M).switch(L).join(P).where(L.id.in_(ids))}
 
 
-def _met_since(person_id: int, since: dt.datetime, now: dt.datetime) -> bool:
-    return (
-        E.select().join(AT).join(A)
-        .where((A.person == person_id) & (E.start > since) & (E.start <= now) & (E.status != "CANCELLED"))
-        .exists()
-    )
+def _meetings(person_ids: list[int], since: dt.datetime, now: dt.datetime) -> dict[int, list[dt.datetime]]:
+    """Start times of the meetings each person attended between ``since`` and ``now``."""
+    found: dict[int, list[dt.datetime]] = {}
+    for start in range(0, len(person_ids), 400):
+        query = (
+            E.select(A.person, E.start).join(AT).join(A)
+            .where(A.person.in_(person_ids[start:start + 400]) & (E.start > since) & (E.start <= now)
+                   & (E.status != "CANCELLED")).tuples()
+        )
+        for person, at in query:
+            found.setdefault(person, []).append(at)
+    return found
 
 
 def replies(now: dt.datetime) -> list[Occasion]:
     open_questions = [lp for lp in knowledge.loops(now=now) if lp["kind"] == "question" and lp["direction"] == "mine"]
     rows = _loop_rows([lp["id"] for lp in open_questions])
+    since = min((r.stated_at for r in rows.values()), default=now)
+    met = _meetings(sorted({r.person_id for r in rows.values()}), since, now)
     found: dict[str, Occasion] = {}
     for lp in open_questions:
         row = rows[lp["id"]]
         if row.person.is_self or row.person.automated or row.person.muted:
             continue
-        if requested(row.text) is None and _met_since(row.person_id, row.stated_at, now):
+        if requested(row.text) is None and any(at > row.stated_at for at in met.get(row.person_id, ())):
             continue  # "Still on for lunch?" is settled once you have met
         key = f"reply:{row.message.message_id}"
         days = (now - row.stated_at).days

@@ -181,13 +181,16 @@ def refresh(config: Config, now: Any) -> int:
     """Mark "gone" the placed drafts the user removed (or sent, or rewrote) in their mail client."""
     targets = Targets(config)
     gone = 0
+    configured = {a.name for a in config.accounts}
+    names = dict(store.Account.select(store.Account.id, store.Account.name).tuples())
     for row in D.select().where(D.status == "placed").order_by(D.id):
+        name = names.get(row.account_id)
         if row.provider_id.startswith(OUTBOX_PREFIX):
             present: bool | None = (outbox_dir(config) / row.provider_id[len(OUTBOX_PREFIX):]).exists()
-        elif row.account_id is None or row.account.name not in {a.name for a in config.accounts}:
+        elif name not in configured:
             continue
         else:
-            connector = targets.connector(row.account.name)
+            connector = targets.connector(name)
             finder = getattr(connector, "find_draft", None) if connector is not None else None
             if finder is None:
                 continue  # this provider cannot tell; leave it placed

@@ -115,6 +115,32 @@ def test_incremental_add_flag_change_and_delete(database_url: str, home: Path, m
     assert new.exists()
 
 
+def test_a_changed_folder_reads_only_its_own_part_of_the_store(
+    database_url: str, home: Path, mailbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New mail in INBOX: the diff reads what the store holds for INBOX, not the whole mailbox."""
+    from syncd.ingest import KnownMail
+
+    config = config_for(home, database_url, mailbox)
+    for sub in ("new", "cur"):
+        for folder in (mailbox, mailbox / ".Sent"):
+            os.utime(folder / sub, ns=(0, 1_000_000_000))
+    open_and_sync(config)
+    asked: list[str] = []
+    real_under = KnownMail.under
+    monkeypatch.setattr(KnownMail, "under", lambda self, folder: (asked.append(folder), real_under(self, folder))[1])
+
+    def everything(self: KnownMail) -> dict[str, str]:
+        raise AssertionError("the whole mailbox was loaded")
+
+    monkeypatch.setattr(KnownMail, "_everything", everything)
+    mf.deliver(mailbox, mf.message("Raj <raj@partner.example>", ME, "Lunch?", "Lunch Friday?", message_id="<n2@p>"), key="k10")
+    os.utime(mailbox / "new", ns=(0, 2_000_000_000))
+    [result] = sync(config, now=NOW)
+    assert result.error == "" and result.mail.added == 1
+    assert "INBOX" in asked and "Sent" not in asked
+
+
 def test_unchanged_folders_are_not_listed_again(home: Path, mailbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = config_for(home, f"sqlite:///{tmp_path / 's.db'}", mailbox)
     for sub in ("new", "cur"):
