@@ -155,18 +155,7 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
         has tens of thousands of them)."""
         current: dict[str, tuple[str, frozenset[str]]] = {}
         for sub in ("new", "cur"):
-            try:
-                entries = os.scandir(folder_dir / sub)
-            except FileNotFoundError:
-                continue
-            with entries:
-                for entry in entries:
-                    if entry.name.startswith("."):
-                        continue
-                    key, flags = split_name(entry.name)
-                    if "trashed" in flags:
-                        continue  # marked deleted, waiting to be expunged
-                    current[key] = (entry.path, flags)
+            current.update(_list_sub(str(folder_dir / sub)))
         return current
 
     # -- sync ----------------------------------------------------------------
@@ -343,3 +332,40 @@ def read_file(folder: str, role: str, key: str, path: str, flags: frozenset[str]
 def read_files(jobs: list[tuple[str, str, str, str, frozenset[str]]]) -> list[MailRecord | Failure | str | None]:
     """``read_file`` for each job, in order (what a worker process runs)."""
     return [read_file(*job) for job in jobs]
+
+
+# A long-running process (the daemon) keeps the last listing of each settled new/ and
+# cur/ directory: new mail changes one of them, and a big folder's other half (tens of
+# thousands of names) is not read again while its mtime stays the same.
+_LISTINGS: dict[str, tuple[int, dict[str, tuple[str, frozenset[str]]]]] = {}
+
+
+def _list_sub(path: str) -> dict[str, tuple[str, frozenset[str]]]:
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        _LISTINGS.pop(path, None)
+        return {}
+    cached = _LISTINGS.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    try:
+        entries = os.scandir(path)
+    except FileNotFoundError:
+        return {}
+    with entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            key, flags = split_name(entry.name)
+            if "trashed" in flags:
+                continue  # marked deleted, waiting to be expunged
+            found[key] = (entry.path, flags)
+    if time.time_ns() - mtime >= _UNTRUSTED_MTIME_NS:  # a directory changed just now may change again in the same tick
+        if len(_LISTINGS) >= 512:  # a few mailboxes' worth; never grows without bound
+            _LISTINGS.clear()
+        _LISTINGS[path] = (mtime, found)
+    else:
+        _LISTINGS.pop(path, None)
+    return found

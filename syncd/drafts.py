@@ -319,9 +319,10 @@ def generate_due(now: dt.datetime, config: Config) -> list[store.Draft]:
     except Exception:  # a provider check must never stop the sync
         log.exception("checking placed drafts failed")
     zone = local_zone(now, config)
-    me = personal.my_name(config.self_addresses)
+    due = due_occasions(now, config)
+    me = personal.my_name(config.self_addresses) if due else ""  # a query over the user's own mail: only when needed
     made = []
-    for occasion in due_occasions(now, config):
+    for occasion in due:
         try:
             written = write(occasion, now, zone, me)
         except Exception:

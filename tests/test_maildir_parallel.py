@@ -43,3 +43,30 @@ def test_workers_are_used_only_for_big_folders(tmp_path: Path, monkeypatch) -> N
     root = bigmaildir.make(tmp_path / "Mail", 900)  # ~630 in INBOX, ~270 in Sent
     records, _, _ = _everything(MaildirConnector(root, addresses=(bigmaildir.ME,)))
     assert len(records) == 900 and used == [2]
+
+
+def test_a_settled_directory_is_listed_once_per_change(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A long-running process keeps the listing of a new/ or cur/ whose mtime has not moved: new mail
+    in new/ does not make it read cur/'s tens of thousands of names again."""
+    import connectors.maildir as maildir
+
+    root = bigmaildir.make(tmp_path / "Mail", 300)
+    for folder in root.rglob("*"):
+        if folder.is_dir():
+            os.utime(folder, ns=(0, 1_000_000_000))
+    scanned: list[str] = []
+    real = os.scandir
+    monkeypatch.setattr(maildir.os, "scandir", lambda p: (scanned.append(str(p)), real(p))[1])
+    first = maildir.MaildirConnector._list(root)
+    assert sorted(scanned) == [str(root / "cur"), str(root / "new")]
+    scanned.clear()
+    (root / "new" / "1800000000.M1P1.host").write_bytes(b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n")
+    os.utime(root / "new", ns=(0, 2_000_000_000))
+    second = maildir.MaildirConnector._list(root)
+    assert scanned == [str(root / "new")]  # cur/ did not change: its names are not read again
+    assert set(second) - set(first) == {"1800000000.M1P1.host"} and len(second) == len(first) + 1
+    (root / "cur" / next(iter(os.listdir(root / "cur")))).unlink()
+    os.utime(root / "cur", ns=(0, 3_000_000_000))
+    scanned.clear()
+    assert len(maildir.MaildirConnector._list(root)) == len(first)
+    assert scanned == [str(root / "cur")]
