@@ -73,7 +73,10 @@ def bare(root: Path, policy_name: str) -> dict[str, float]:
     return {"messages": count, "errors": errors, "seconds": time.perf_counter() - started}
 
 
-def sync_in_process(home: Path, now: str) -> dict[str, float]:
+def sync_in_process(home: Path, now: str, daemon_like: Path | None = None, new: int = 10, seed: int = 1) -> dict[str, float]:
+    """One timed ``sync()`` in this process. With ``daemon_like`` (the Maildir), first as the
+    daemon would have: ``new`` messages arrive and are synced (untimed: imports, folder
+    listings), then ``new`` more arrive and that sync is timed."""
     os.environ["SYNCD_HOME"] = str(home)
     import datetime as dt
 
@@ -86,6 +89,15 @@ def sync_in_process(home: Path, now: str) -> dict[str, float]:
             importlib.import_module(name)
     config = load()
     store.open_db(config.database_url)
+    if daemon_like is not None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import gen_maildir
+
+        gen_maildir.add_messages(daemon_like, new, seed=seed, round_=2)
+        time.sleep(2.1)  # past the Maildir connector's 2-second untrusted-mtime window
+        sync(config, now=dt.datetime.fromisoformat(now))
+        gen_maildir.add_messages(daemon_like, new, seed=seed, round_=3)
+        time.sleep(2.1)
     started = time.perf_counter()
     results = sync(config, now=dt.datetime.fromisoformat(now))
     seconds = time.perf_counter() - started
@@ -104,11 +116,14 @@ def main() -> None:
     s = sub.add_parser("sync")
     s.add_argument("home", type=Path)
     s.add_argument("--now", required=True)
+    s.add_argument("--daemon-like", type=Path, metavar="MAILDIR", help="sync a round of new mail first, untimed")
+    s.add_argument("--new", type=int, default=10)
+    s.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     if args.what == "bare":
         out = bare(args.maildir, args.policy)
     else:
-        out = sync_in_process(args.home, args.now)
+        out = sync_in_process(args.home, args.now, args.daemon_like, args.new, args.seed)
     json.dump(out, sys.stdout)
     print()
 
