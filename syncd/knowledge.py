@@ -16,7 +16,7 @@ from syncd.errors import ConfigError
 from syncd.identity import find_person
 from syncd.infer.fact_resolve import project
 from syncd.infer.health import health
-from syncd.infer.loops import UNANSWERED_DAYS
+from syncd.infer.loops import STALE_AFTER_DUE, STALE_PROMISE, STALE_QUESTION, UNANSWERED_DAYS
 from syncd.infer.model import Fact, Health, Touch
 
 F, L, P, T, M, FB = store.Fact, store.OpenLoop, store.Person, store.Touchpoint, store.Message, store.Feedback
@@ -105,10 +105,8 @@ def fact_feedback(fact_id: int, verdict: str, now: dt.datetime) -> dict[str, Any
     return _fact_dict(row, row.person.primary_email, verdict)
 
 
-# Past these, an open loop is "stale": most likely settled off-mail, no longer worth a nudge.
-STALE_AFTER_DUE = dt.timedelta(days=45)
-STALE_PROMISE = dt.timedelta(days=90)
-STALE_QUESTION = dt.timedelta(days=60)
+# Past STALE_* (syncd.infer.loops) an open loop is "stale": most likely settled off-mail,
+# no longer worth a nudge.
 
 
 def _stale(row: store.OpenLoop, due: dt.date | None, now: dt.datetime) -> bool:

@@ -24,7 +24,7 @@ from syncd import store
 from syncd.infer.fact_resolve import resolve
 from syncd.infer.hear import Heard as Found
 from syncd.infer.hear import hear
-from syncd.infer.loops import close_loops
+from syncd.infer.loops import STALE_AFTER_DUE, STALE_PROMISE, STALE_QUESTION, close_loops
 from syncd.infer.model import Fact, Loop, MessageView
 from syncd.parallel import cores, ordered_map
 
@@ -219,23 +219,6 @@ def close_open_loops(
     """
     if not batch:
         return
-    people = sorted(_people_of(list(batch)))
-    open_rows: dict[int, list[tuple[int, str, str, str, str, dt.datetime, str, str | None, int]]] = defaultdict(list)
-    addresses: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(people), 400):
-        chunk = people[start:start + 400]
-        query = (
-            L.select(L.person, L.id, L.direction, L.kind, L.text, M.message_id, L.stated_at, L.thread, L.due, L.message)
-            .join(M).where((L.closed_by == "") & L.person.in_(chunk)).order_by(L.id).tuples()
-        )
-        for person, *row in query:
-            open_rows[person].append(tuple(row))  # type: ignore[arg-type]
-        for email, person in A.select(A.email, A.person).where(A.person.in_(chunk)).tuples():
-            addresses[person].append(email)
-    if not open_rows:
-        return
-    batch_ids = {v.message_id for v in batch.values()}
-    used = _addresses_used([r[-1] for rows in open_rows.values() for r in rows], list(open_rows))
     mail = dict(batch)
     if new_loops:  # mail read before the loops stated in this batch (old mail synced late)
         since = min(new_loops.values())
@@ -245,6 +228,30 @@ def close_open_loops(
         query = MA.select(MA.message).join(A).where(MA.message.in_(recent) & A.person.in_(sorted(new_loops))).distinct()
         earlier = [m for (m,) in query.tuples() if m not in batch]
         mail.update(views(earlier, self_addresses))
+    # Mail closes only loops that are not stale by its date (infer.loops.stale_from): the
+    # loops stale before the oldest of this mail are left in the database.
+    oldest = min(v.date for v in mail.values())
+    closable = (
+        (L.due.is_null() & (L.stated_at >= oldest - max(STALE_PROMISE, STALE_QUESTION)))
+        | (L.due >= (oldest - STALE_AFTER_DUE - dt.timedelta(days=1)).date().isoformat())
+    )
+    people = sorted(_people_of(list(batch)))
+    open_rows: dict[int, list[tuple[int, str, str, str, str, dt.datetime, str, str | None, int]]] = defaultdict(list)
+    addresses: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(people), 400):
+        chunk = people[start:start + 400]
+        query = (
+            L.select(L.person, L.id, L.direction, L.kind, L.text, M.message_id, L.stated_at, L.thread, L.due, L.message)
+            .join(M).where((L.closed_by == "") & L.person.in_(chunk) & closable).order_by(L.id).tuples()
+        )
+        for person, *row in query:
+            open_rows[person].append(tuple(row))  # type: ignore[arg-type]
+        for email, person in A.select(A.email, A.person).where(A.person.in_(chunk)).tuples():
+            addresses[person].append(email)
+    if not open_rows:
+        return
+    batch_ids = {v.message_id for v in batch.values()}
+    used = _addresses_used([r[-1] for rows in open_rows.values() for r in rows], list(open_rows))
     closed: list[tuple[str, int]] = []
     by_address: dict[str, list[MessageView]] = defaultdict(list)
     for view in mail.values():

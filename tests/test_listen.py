@@ -170,13 +170,13 @@ def test_a_promise_synced_after_its_delivery_is_closed(cli: CliRunner, home: Pat
 def test_closing_loops_reads_the_new_mail_not_the_whole_history(
     cli: CliRunner, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An open question from a year of busy correspondence: one new message from that person is
+    """An open question amid months of busy correspondence: one new message from that person is
     checked against the open loops, without reading the person's history again."""
     from syncd import listen
 
     root = mf.maildir(tmp_path / "Busy", "Sent")
     mf.deliver(root, mf.message(DANA, ME, "Budget", "Could you send me the budget sheet?\n\nDana",
-                                date=day(0), message_id="<q@acme>"), key="q")
+                                date=day(100), message_id="<q@acme>"), key="q")
     for n in range(1, 120):
         mf.deliver(root, mf.message(DANA, ME, f"Note {n}", f"Weekly note number {n}.\n\nDana",
                                     date=day(n), message_id=f"<n{n}@acme>"), key=f"n{n}")

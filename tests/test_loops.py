@@ -318,3 +318,12 @@ def test_open_unanswered_and_overdue_promises() -> None:
 def test_no_clock_inside() -> None:
     source = inspect.getsource(loops_module)
     assert ".now(" not in source and ".today(" not in source and "time.time" not in source
+
+
+def test_mail_after_a_loop_went_stale_does_not_close_it() -> None:
+    lp = _promise("Let me get back to you on the contract.")
+    assert lp.due is None
+    soon = mail("Legal is fine with the cap.", mid="<g@x>", thread="<p@x>", day=80)
+    months = mail("Legal is fine with the cap.", mid="<h@x>", thread="<p@x>", day=120)  # past STALE_PROMISE
+    assert close_loops([lp], [soon], ME)[0].closed_by == "<g@x>"
+    assert close_loops([lp], [months], ME)[0].closed_by == ""

@@ -41,6 +41,18 @@ MAX_GROUP = 4  # mail to more people than this (besides the user) is a broadcast
 UNANSWERED_DAYS = 3.0  # open_unanswered: a question older than this is overdue
 WINDOW = dt.timedelta(days=14)  # other-thread delivery counts this long (no due date)
 GRACE = dt.timedelta(days=7)  # ... or until this long after the due date
+# Past these an open loop is "stale": most likely settled off-mail. Mail after that does
+# not close it (and reading it would make every batch of a big first sync read every loop).
+STALE_AFTER_DUE = dt.timedelta(days=45)
+STALE_PROMISE = dt.timedelta(days=90)
+STALE_QUESTION = dt.timedelta(days=60)
+
+
+def stale_from(lp: Loop) -> dt.datetime:
+    """When ``lp`` goes stale."""
+    if lp.due is not None:
+        return dt.datetime.combine(lp.due, dt.time.max, lp.stated_at.tzinfo) + STALE_AFTER_DUE
+    return lp.stated_at + (STALE_QUESTION if lp.kind == "question" else STALE_PROMISE)
 MAX_TEXT = 240
 MAX_QUESTION_WORDS = 30  # longer "questions" are run-on text or mangled bullets
 
@@ -277,8 +289,9 @@ def close_loops(
 ) -> list[Loop]:
     """``loops`` in the same order, with ``closed_by`` set where later mail closes them.
 
-    Only mail dated after the loop and not automated closes it; the first closing
-    message by date wins; loops already closed are kept as they are.
+    Only mail dated after the loop, before it went stale (``stale_from``) and not
+    automated closes it; the first closing message by date wins; loops already closed
+    are kept as they are.
 
     * mine/question: the user's later mail to the person in the same thread; in
       another thread, one about the same thing (it shares a content word with the
@@ -343,9 +356,10 @@ def close_loops(
         due_end = dt.datetime.combine(lp.due, dt.time.max, lp.stated_at.tzinfo) if lp.due else None
         until = due_end + GRACE if due_end else lp.stated_at + WINDOW
         words = _keywords(lp.text, lp.person.partition("@")[0].lower())
+        stale = stale_from(lp)
         by = next(
             (m.message_id for m in pool
-             if m.date > lp.stated_at and m.message_id != lp.source and closes(lp, kind, m, until, words)),
+             if lp.stated_at < m.date <= stale and m.message_id != lp.source and closes(lp, kind, m, until, words)),
             "",
         )
         closed.append(dataclasses.replace(lp, closed_by=by) if by else lp)
