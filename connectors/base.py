@@ -87,6 +87,8 @@ class MailRecord:
     precedence: str = ""
     auto_submitted: str = ""
     content_type: str = ""  # the top-level type, e.g. multipart/report for bounces
+    # A bounce: the recipients it reports as permanently undeliverable (lower case).
+    bounced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from connectors.base import EventBatch, EventRecord, Failure, MailBatch, MailRecord, flags_etag
-from syncd import store
+from syncd import bounces, store
 from syncd.identity import Directory, is_automated_message
 
 log = logging.getLogger(__name__)
@@ -243,6 +243,7 @@ class Ingestor:
                        .where(store.Message.message_id.in_(list(chunk))).tuples())
         links, touches = [], []
         counters: Counter[tuple[int, bool]] = Counter()
+        recheck: set[int] = set()  # addresses whose bounced_at this batch may change
         for record, sender, outgoing, automated in facts:
             pk = ids[record.message_id]
             seen: set[tuple[int, str]] = set()
@@ -257,8 +258,15 @@ class Ingestor:
                         seen.add((known.address_id, role))
                         links.append((pk, known.address_id, role))
                         recipients.append(known)
+            for email in () if outgoing else record.bounced:
+                dead = resolve(email)
+                if not dead.is_self and (dead.address_id, bounces.BOUNCED) not in seen:
+                    seen.add((dead.address_id, bounces.BOUNCED))
+                    links.append((pk, dead.address_id, bounces.BOUNCED))
+                    recheck.add(dead.address_id)
             if sender is not None and not outgoing:
                 counters[(sender.address_id, automated)] += 1
+                recheck.add(sender.address_id)  # mail from a bounced address: alive after all
             if record.date is None or automated:
                 continue
             if outgoing:
@@ -268,6 +276,7 @@ class Ingestor:
                 touches.append((sender.person_id, "received", record.date, pk, record.subject[:300]))
         MA, T = store.MessageAddress, store.Touchpoint
         store.insert_rows(MA, [MA.message, MA.address, MA.role], links, ignore=True)
+        bounces.refresh(recheck)
         store.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
         store.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
         store.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
@@ -384,14 +393,17 @@ def delete_orphans(message_ids: Iterable[int]) -> None:
     """Delete the messages among these that have no stored copy left, with everything
     derived from them, and resolve again the facts of the people they spoke of."""
     touched: set[int] = set()
+    bounced: set[int] = set()
     for chunk in _chunks([str(m) for m in set(message_ids)]):
         ids = [int(m) for m in chunk]
+        bounced |= bounces.linked_to(ids)  # checked again once the messages are gone
         still = store.Location.select(store.Location.message).where(store.Location.message.in_(ids))
         gone = store.Message.id.in_(ids) & store.Message.id.not_in(still)
         touched.update(
             p for (p,) in store.Fact.select(store.Fact.person).join(store.Message).where(gone).distinct().tuples()
         )
         store.Message.delete().where(gone).execute()
+    bounces.refresh(bounced)
     if touched:
         from syncd.listen import resolve_facts
 
