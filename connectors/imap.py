@@ -31,7 +31,10 @@ connection -> ``TransientError``, retried here after ``RETRY_DELAYS`` from the l
 applied batch, then left to the daemon's backoff.
 
 **Drafts** are APPENDed to ``\\Drafts`` with ``\\Draft`` and removed with ``UID
-EXPUNGE`` (RFC 4315 UIDPLUS). **Push**: :meth:`ImapConnector.wait_for_changes` IDLEs
+EXPUNGE`` (RFC 4315 UIDPLUS). ``find_draft`` looks one up by ``UID SEARCH NOT DELETED
+HEADER Message-ID`` and checks the header it finds (the search is a substring match),
+so a draft the user deleted is seen as gone and a crash between APPEND and recording
+it never leaves two copies. **Push**: :meth:`ImapConnector.wait_for_changes` IDLEs
 on INBOX (RFC 2177), or polls where the server has no IDLE.
 """
 
@@ -300,14 +303,36 @@ class ImapConnector(BaseConnector):
 
     # -- drafts --------------------------------------------------------------
 
-    def _drafts_folder(self, session: Session) -> str:
+    def _drafts_folder(self, session: Session, create: bool = True) -> str | None:
         listing = session.list_folders()
         by_role = [(not any(a.lower() == "\\drafts" for a in attrs), name) for name, attrs, sep in listing
                    if classify(name, attrs, sep)[0] == DRAFTS_ROLE]
         if by_role:
             return sorted(by_role)[0][1]
+        if not create:
+            return None
         session.create("Drafts")
         return "Drafts"
+
+    def find_draft(self, message_id: str) -> str | None:
+        """The id of the draft with this Message-ID if it is still in Drafts (and not
+        flagged ``\\Deleted``), else None. Read-only: the folder is EXAMINEd, never created."""
+        wanted = message_id.strip()
+        if not wanted:
+            return None
+        with self.connect() as session:
+            folder = self._drafts_folder(session, create=False)
+            if folder is None:
+                return None
+            info = session.examine(folder)
+            if info.exists == 0:
+                return None
+            found = session.search_header("Message-ID", wanted, undeleted=True)
+            if not found:
+                return None
+            heads = session.fetch(found, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+        exact = [uid for uid in found if _message_id_of(heads.get(uid, {})) == wanted]
+        return f"{folder}/{info.uidvalidity}/{exact[-1]}" if exact else None
 
     def save_draft(self, draft: OutgoingMail) -> str:
         """APPEND the draft to ``\\Drafts`` flagged ``\\Draft``; its id is ``folder/uidvalidity/uid``."""
@@ -386,3 +411,11 @@ class ImapConnector(BaseConnector):
         if self._watch is not None:
             self._watch.close()
             self._watch = None
+
+
+def _message_id_of(item: Mapping[bytes, Any]) -> str:
+    """The Message-ID in a ``BODY[HEADER.FIELDS (MESSAGE-ID)]`` answer ("" when none)."""
+    data = next((v for k, v in item.items() if k.upper().startswith(b"BODY[HEADER")), b"")
+    text = data.decode("ascii", "replace") if isinstance(data, bytes) else ""
+    name, _, value = " ".join(text.split()).partition(":")
+    return value.strip() if name.strip().lower() == "message-id" else ""
