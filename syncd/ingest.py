@@ -112,6 +112,7 @@ class Ingestor:
                 )
                 counts.updated += updated
             counts.quarantined += self._quarantine(MAIL, batch.failures)
+            self._clear_named(MAIL, batch.cleared, batch.failures)
             added, updated = self._upsert_messages(batch.records, generation)
             counts.added += added
             counts.updated += updated
@@ -312,6 +313,22 @@ class Ingestor:
                 & store.Quarantine.provider_id.in_(list(chunk))
             ).execute()
 
+    def _clear_named(self, stream: str, names: Sequence[str], failures: Sequence[Failure]) -> None:
+        """Quarantined items whose id or source the batch names as clean leave quarantine,
+        but not the failures this same batch reports."""
+        if not names:
+            return
+        Q, again = store.Quarantine, {f.provider_id for f in failures}
+        where = (Q.account == self.account) & (Q.stream == stream)
+        gone: list[str] = []
+        for chunk in _chunks(sorted(set(names))):
+            query = Q.select(Q.provider_id).where(where & (Q.provider_id.in_(list(chunk)) | Q.source.in_(list(chunk))))
+            gone += [pid for (pid,) in query.tuples() if pid not in again]
+        for chunk in _chunks(gone):
+            Q.delete().where(where & Q.provider_id.in_(list(chunk))).execute()
+        if self._quarantined is not None:
+            self._quarantined.get(stream, set()).difference_update(gone)
+
     # -- calendar ----------------------------------------------------------------
 
     def apply_events(self, batch: EventBatch, state: store.SyncState, first_full: bool = False) -> Counts:
@@ -320,6 +337,7 @@ class Ingestor:
             generation = self._generation(state, batch.full, first_full)
             counts.deleted += self._delete_events(list(batch.deleted))
             counts.quarantined += self._quarantine(CALENDAR, batch.failures)
+            self._clear_named(CALENDAR, batch.cleared, batch.failures)
             for record in batch.records:
                 outcome = self._upsert_event(record, generation)
                 if outcome == "added":
