@@ -29,9 +29,10 @@ _CHUNK = 400
 A, M, MA = store.Address, store.Message, store.MessageAddress
 
 
-def refresh(address_ids: Iterable[int]) -> None:
-    """Derive ``bounced_at`` again for these addresses (those with no bounce, and none
-    recorded, are left alone at the cost of an index probe): one statement per 400."""
+def refresh(address_ids: Iterable[int], *, bounced_only: bool = False) -> None:
+    """Derive ``bounced_at`` again for these addresses, one statement per 400. Only those
+    with a ``bounced_at`` are touched, and — unless ``bounced_only`` (the senders of new
+    mail: new mail can only clear a bounce, never make one) — those with a bounce link."""
     ids = sorted(set(address_ids))
     if not ids:
         return
@@ -46,9 +47,8 @@ def refresh(address_ids: Iterable[int]) -> None:
     linked = MA.select(pw.SQL("1")).where((MA.address == A.id) & (MA.role == BOUNCED))
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        A.update(bounced_at=latest).where(
-            A.id.in_(chunk) & (A.bounced_at.is_null(False) | pw.fn.EXISTS(linked))
-        ).execute()
+        candidates = A.bounced_at.is_null(False) if bounced_only else (A.bounced_at.is_null(False) | pw.fn.EXISTS(linked))
+        A.update(bounced_at=latest).where(A.id.in_(chunk) & candidates).execute()
 
 
 def linked_to(message_ids: Iterable[int]) -> set[int]:

@@ -244,7 +244,8 @@ class Ingestor:
                        .where(store.Message.message_id.in_(list(chunk))).tuples())
         links, touches = [], []
         counters: Counter[tuple[int, bool]] = Counter()
-        recheck: set[int] = set()  # addresses whose bounced_at this batch may change
+        reported: set[int] = set()  # addresses this batch reports bounced
+        senders: set[int] = set()  # mail from a bounced address: alive after all
         for record, sender, outgoing, automated in facts:
             pk = ids[record.message_id]
             seen: set[tuple[int, str]] = set()
@@ -264,10 +265,10 @@ class Ingestor:
                 if not dead.is_self and (dead.address_id, bounces.BOUNCED) not in seen:
                     seen.add((dead.address_id, bounces.BOUNCED))
                     links.append((pk, dead.address_id, bounces.BOUNCED))
-                    recheck.add(dead.address_id)
+                    reported.add(dead.address_id)
             if sender is not None and not outgoing:
                 counters[(sender.address_id, automated)] += 1
-                recheck.add(sender.address_id)  # mail from a bounced address: alive after all
+                senders.add(sender.address_id)
             if record.date is None or automated:
                 continue
             if outgoing:
@@ -277,7 +278,8 @@ class Ingestor:
                 touches.append((sender.person_id, "received", record.date, pk, record.subject[:300]))
         MA, T = store.MessageAddress, store.Touchpoint
         store.insert_rows(MA, [MA.message, MA.address, MA.role], links, ignore=True)
-        bounces.refresh(recheck)
+        bounces.refresh(reported)
+        bounces.refresh(senders - reported, bounced_only=True)
         store.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
         store.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
         store.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
