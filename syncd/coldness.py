@@ -3,7 +3,7 @@
 ``syncd.infer.health.going_cold`` ranks people by their cold score, which needs each
 person's health, which needs all their touchpoints: on a store of 100,000 messages,
 computing it for everyone costs seconds. :func:`coldest` returns exactly what
-``going_cold`` over everyone would (same people, same order, same health), doing less:
+``going_cold`` over everyone reachable would (same people, same order, same health), doing less:
 
 1. SQL picks the candidates ``going_cold`` could rank at all (at least
    ``MIN_INTERACTIONS`` touchpoints, none in the last ``RECENT_DAYS``) and gives, from
