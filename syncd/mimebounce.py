@@ -25,12 +25,16 @@ report is unclear nothing is returned.
   has that address in its ``To``/``Cc``: an address the user wrote to.
 * A report that reached the user through a mailing list (``List-Id``) is about the
   list's mail, not the user's: ignored.
+
+Providers that hand over a message's headers and text but not its MIME parts
+(Microsoft Graph) use ``bounced_from_text``: the notices can be read that way, the
+RFC 3464 reports cannot (their delivery-status part is not given).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from email.message import Message
 from email.utils import getaddresses
 
@@ -75,6 +79,16 @@ def bounced(msg: Message, sender: Address | None, to: tuple[Address, ...], subje
     except Exception:  # noqa: BLE001 - a report we cannot read is no bounce
         return ()
     return ()
+
+
+def bounced_from_text(headers: Mapping[str, str], sender: Address | None, to: tuple[Address, ...], subject: str,
+                      body: str) -> tuple[str, ...]:
+    """``bounced`` for a message known only by its header fields and its text."""
+    msg = Message()
+    for name in ("content-type", "list-id", "x-failed-recipients"):
+        if headers.get(name):
+            msg[name] = headers[name]
+    return bounced(msg, sender, to, subject, body, lambda _: None)
 
 
 # -- RFC 3464 ----------------------------------------------------------------------------

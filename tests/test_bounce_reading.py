@@ -157,3 +157,20 @@ def test_unclear_notices_are_left_alone() -> None:
     person = notice(failed.format(who="walter@hughes.example") + COPY.format(to="walter@hughes.example"),
                     sender="Dana <dana@acme.example>")
     assert parse_message(person, provider_id="1").bounced == ()  # only a mail system reports bounces
+
+
+def test_from_headers_and_text_only_as_graph_gives_them() -> None:
+    """Microsoft Graph hands over header fields and text, not MIME parts: notices are read,
+    reports cannot be (their delivery-status part is not there), so nothing is guessed."""
+    from connectors.base import Address
+    from syncd.mimebounce import bounced_from_text
+
+    gmail = parse_message((FLANKER / "gmail-invalid-address.eml").read_bytes(), provider_id="1")
+    headers = {"x-failed-recipients": "awfawfawfawfawfaw@someserverhere.com", "content-type": "text/plain"}
+    assert bounced_from_text(headers, gmail.sender, gmail.to, gmail.subject, gmail.body_text) == (
+        "awfawfawfawfawfaw@someserverhere.com",)
+    report = parse_message(dsn(("walter@hughes.example", "failed", "5.1.1")), provider_id="2")
+    assert report.bounced == ("walter@hughes.example",)
+    assert bounced_from_text({"content-type": "multipart/report; report-type=delivery-status"}, report.sender,
+                             report.to, report.subject, report.body_text) == ()
+    assert bounced_from_text({}, Address("dana@acme.example"), gmail.to, gmail.subject, gmail.body_text) == ()
