@@ -88,6 +88,8 @@ class MailRecord:
     precedence: str = ""
     auto_submitted: str = ""
     content_type: str = ""  # the top-level type, e.g. multipart/report for bounces
+    # A bounce: the recipients it reports as permanently undeliverable (lower case).
+    bounced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,9 @@ class MailBatch:
     full: bool = False
     # True on the last batch of a full listing: everything not seen is gone.
     complete: bool = False
+    # Ids or sources (a file, a URL) that now read cleanly, or are gone: their earlier
+    # failures leave quarantine (not those this batch reports again). See ``EventBatch``.
+    cleared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +165,11 @@ class EventBatch:
     cursor: str | None = None
     full: bool = False
     complete: bool = False
+    # A quarantined item leaves quarantine when a record with its id (or an id under
+    # it) arrives; a failure that was not one item (a whole .ics file that did not
+    # parse, id and source = its path) has no such record: the connector names it here
+    # once the file reads again, or is gone. A source also clears its items' failures.
+    cleared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

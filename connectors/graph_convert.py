@@ -35,6 +35,7 @@ from tzlocal.windows_tz import win_tz
 from connectors.base import Address, Attachment, AttendeeRecord, EventRecord, MailRecord
 from syncd.errors import ParseError
 from syncd.htmltext import html_to_text
+from syncd.mimebounce import bounced_from_text
 
 LAST_VERB = "Integer 0x1081"  # PidTagLastVerbExecuted
 REPLIED_VERBS = {"102", "103"}  # EXCHIVERB_REPLYTOSENDER, EXCHIVERB_REPLYTOALL
@@ -155,22 +156,24 @@ def mail_record(item: Mapping[str, Any], provider_id: str, folder: str, role: st
     message_id = str(item.get("internetMessageId") or "").strip() or _synthetic_id(item)
     references = tuple(_MSG_ID.findall(headers.get("references", "")))
     in_reply_to = next(iter(_MSG_ID.findall(headers.get("in-reply-to", ""))), "")
+    sender = address(item.get("from")) or address(item.get("sender"))
+    to, subject, body = addresses(item.get("toRecipients")), str(item.get("subject") or ""), _body(item.get("body"))
     return MailRecord(
         provider_id=provider_id,
         message_id=message_id,
         folder=folder,
         folder_role=role,
         date=date,
-        subject=str(item.get("subject") or ""),
-        sender=address(item.get("from")) or address(item.get("sender")),
-        to=addresses(item.get("toRecipients")),
+        subject=subject,
+        sender=sender,
+        to=to,
         cc=addresses(item.get("ccRecipients")),
         bcc=addresses(item.get("bccRecipients")),
         reply_to=addresses(item.get("replyTo")),
         in_reply_to=in_reply_to,
         references=references,
         thread_id=str(item.get("conversationId") or ""),
-        body_text=_body(item.get("body")),
+        body_text=body,
         flags=mail_flags(item),
         attachments=(Attachment("", "", 0),) if truthy(item.get("hasAttachments")) else (),
         list_id=headers.get("list-id", ""),
@@ -178,6 +181,7 @@ def mail_record(item: Mapping[str, Any], provider_id: str, folder: str, role: st
         precedence=headers.get("precedence", ""),
         auto_submitted=headers.get("auto-submitted", ""),
         content_type=headers.get("content-type", "").split(";", 1)[0].strip().lower(),
+        bounced=bounced_from_text(headers, sender, to, subject, body),  # notices only: no MIME parts here
     )
 
 

@@ -29,6 +29,10 @@ Runs:
   Deletions need ``known``; without it a run that sees changes becomes a full listing.
 * Nothing changed (or HTTP 304): no batch at all.
 
+Quarantine: a file that does not parse at all is one ``Failure`` whose id and source are
+its path (its URL). No record carries that id, so once the file reads again (or is
+removed) its path goes in the batch's ``cleared`` and ingest lets the failure go.
+
 Batches hold up to ``batch_size`` records or 100 files; a file's cursor entry advances
 only in the batch that carries its last record, so a crash re-reads it (idempotently).
 """
@@ -86,6 +90,7 @@ class _Run:
     seen: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)  # events that failed: keep stored copies
     kept: list[str] = field(default_factory=list)  # id prefixes of files that could not be read
+    cleared: list[str] = field(default_factory=list)  # files (URL) read again, or gone
 
     def batch(self, *, complete: bool = False) -> EventBatch:
         out = EventBatch(
@@ -95,8 +100,9 @@ class _Run:
             cursor=json.dumps(self.cursor, sort_keys=True),
             full=self.full,
             complete=complete,
+            cleared=tuple(dict.fromkeys(self.cleared)),
         )
-        self.records, self.deleted, self.failures, self.files = [], [], [], 0
+        self.records, self.deleted, self.failures, self.cleared, self.files = [], [], [], [], 0
         return out
 
 
@@ -168,6 +174,7 @@ class IcsConnector(BaseConnector):
             for key in removed:
                 del old_files[key]
                 run.deleted += index.get(key, [])
+                run.cleared.append(str(Path(self.source, key)))  # a folder's file (a lone file cannot go)
             yield run.batch()
         for key in todo:
             yield from self._file(units[key], run, index)
@@ -182,16 +189,17 @@ class IcsConnector(BaseConnector):
             run.kept.append(unit.prefix)
             return
         result = self._convert(data, unit, run.window, str(unit.path))
-        yield from self._apply(result, unit, run, index.get(unit.key, []))
+        yield from self._apply(result, unit, run, index.get(unit.key, []), str(unit.path))
         run.cursor["files"][unit.key] = unit.signature
         run.files += 1
         if run.files >= FILES_PER_BATCH or len(run.records) >= self.batch_size:
             yield run.batch()
 
     def _apply(
-        self, result: Converted, unit: _Unit, run: _Run, known_ids: list[str]
+        self, result: Converted, unit: _Unit, run: _Run, known_ids: list[str], source: str
     ) -> Iterator[EventBatch]:
-        """Queue one document's records, cancellations and the ids it no longer has."""
+        """Queue one document's records, cancellations and the ids it no longer has; a
+        document that reads (even in part) clears the failures of its source not repeated."""
         ids = {r.provider_id for r in result.records}
         for record in result.records:
             run.records.append(record)
@@ -204,6 +212,7 @@ class IcsConnector(BaseConnector):
         if not result.intact:
             run.kept.append(unit.prefix)
             return
+        run.cleared.append(source)
         run.deleted += [pid for pid in known_ids if pid not in ids and not _covered(pid, run)]
 
     def _finish(
@@ -276,7 +285,7 @@ class IcsConnector(BaseConnector):
             return
         unit = _Unit(PurePosixPath(urlsplit(self.url).path).name or self.url, "", [])
         result = self._convert(body, unit, window, self.url)
-        yield from self._apply(result, unit, run, list(known or ()))
+        yield from self._apply(result, unit, run, list(known or ()), self.url)
         run.cursor["http"] = fresh
         yield from self._finish(run, span, known)
 

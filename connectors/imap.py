@@ -31,7 +31,10 @@ connection -> ``TransientError``, retried here after ``RETRY_DELAYS`` from the l
 applied batch, then left to the daemon's backoff.
 
 **Drafts** are APPENDed to ``\\Drafts`` with ``\\Draft`` and removed with ``UID
-EXPUNGE`` (RFC 4315 UIDPLUS). **Push**: :meth:`ImapConnector.wait_for_changes` IDLEs
+EXPUNGE`` (RFC 4315 UIDPLUS). ``find_draft`` looks one up by ``UID SEARCH NOT DELETED
+HEADER Message-ID`` and checks the header it finds (the search is a substring match),
+so a draft the user deleted is seen as gone and a crash between APPEND and recording
+it never leaves two copies (``connectors.imap_drafts``). **Push**: :meth:`ImapConnector.wait_for_changes` IDLEs
 on INBOX (RFC 2177), or polls where the server has no IDLE.
 """
 
@@ -45,7 +48,6 @@ from urllib.parse import quote
 
 from connectors.base import (
     DRAFTS,
-    DRAFTS_ROLE,
     MAIL,
     SEND,
     Address,
@@ -57,11 +59,10 @@ from connectors.base import (
     OutgoingMail,
     flags_etag,
 )
-from connectors.compose import build_message
+from connectors.imap_drafts import ImapDrafts
 from connectors.imap_folders import (
     Known,
     choose_folders,
-    classify,
     dump_cursor,
     group_known,
     imap_flags,
@@ -87,7 +88,7 @@ RETRY_DELAYS: tuple[float, ...] = (1.0, 4.0, 15.0)
 POLL_SECONDS = 30.0  # INBOX polling interval without IDLE
 IDLE_SECONDS = 25 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 
-class ImapConnector(BaseConnector):
+class ImapConnector(ImapDrafts, BaseConnector):
     kind: ClassVar[str] = "imap"
     capabilities: ClassVar[frozenset[str]] = frozenset({MAIL, DRAFTS})
 
@@ -297,43 +298,6 @@ class ImapConnector(BaseConnector):
                 log.exception("unexpected error parsing %s", source)
                 failures.append(Failure(provider_id, source, f"unexpected {type(err).__name__}: {err}"))
         return records, failures
-
-    # -- drafts --------------------------------------------------------------
-
-    def _drafts_folder(self, session: Session) -> str:
-        listing = session.list_folders()
-        by_role = [(not any(a.lower() == "\\drafts" for a in attrs), name) for name, attrs, sep in listing
-                   if classify(name, attrs, sep)[0] == DRAFTS_ROLE]
-        if by_role:
-            return sorted(by_role)[0][1]
-        session.create("Drafts")
-        return "Drafts"
-
-    def save_draft(self, draft: OutgoingMail) -> str:
-        """APPEND the draft to ``\\Drafts`` flagged ``\\Draft``; its id is ``folder/uidvalidity/uid``."""
-        message = build_message(draft, Address(self.addresses[0] if self.addresses else self.settings.username))
-        with self.connect() as session:
-            folder = self._drafts_folder(session)
-            placed = session.append(folder, message.as_bytes(), ["\\Draft", "\\Seen"])
-            if placed is None:  # no UIDPLUS: find it again by its Message-ID
-                info = session.examine(folder)
-                found = session.search_header("Message-ID", str(message["Message-ID"]))
-                if not found:
-                    raise AccountError(f"draft appended to {folder} but not found again")
-                placed = (info.uidvalidity, found[-1])
-        return f"{folder}/{placed[0]}/{placed[1]}"
-
-    def delete_draft(self, draft_id: str) -> None:
-        folder, uv, uid = (draft_id.rsplit("/", 2) + ["", ""])[:3]
-        if not (uv.isdigit() and uid.isdigit()):
-            raise ValueError(f"not an IMAP draft id: {draft_id!r}")
-        with self.connect() as session:
-            info = session.select(folder)
-            if info.uidvalidity != int(uv):
-                log.warning("%s: %s was renumbered since draft %s was saved; leaving it", self.name, folder, draft_id)
-                return
-            if int(uid) in session.search(f"UID {uid}"):
-                session.expunge_uid(int(uid))
 
     # -- send ----------------------------------------------------------------
 

@@ -209,9 +209,12 @@ class Session:
         having = {name: set(self.search(key)) for key, name in _SEARCH_FLAGS}
         return {uid: frozenset(name for name, uids in having.items() if uid in uids) for uid in everything}
 
-    def search_header(self, name: str, value: str) -> list[int]:
+    def search_header(self, name: str, value: str, undeleted: bool = False) -> list[int]:
+        """``UID SEARCH HEADER name value`` (a substring match, RFC 3501 6.4.4); ``undeleted``
+        leaves out messages flagged ``\\Deleted`` but not yet expunged."""
+        criteria = (["NOT", "DELETED"] if undeleted else []) + ["HEADER", name, value]
         with self.errors(f"UID SEARCH HEADER in {self.selected}"):
-            return sorted(int(u) for u in self.client.search(["HEADER", name, value]))
+            return sorted(int(u) for u in self.client.search(criteria))
 
     def fetch(self, uids: Iterable[int], items: list[str]) -> dict[int, dict[bytes, Any]]:
         """``UID FETCH`` for explicit UIDs (the server may have expunged some: they are simply absent)."""

@@ -202,7 +202,8 @@ def people(ctx: click.Context, as_json: bool, limit: int | None, cold: bool) -> 
     table = Table("name", "email", "last contact", "in", "out", "meetings", box=None)
     for row in rows:
         t = row["touchpoints"]
-        table.add_row(row["name"] or "—", row["email"], (row["last_contact"] or "")[:10], str(t["in"]), str(t["out"]), str(t["meetings"]))
+        email = row["email"] + (f" (address bounced on {row['bounced_at'][:10]})" if row["bounced_at"] else "")
+        table.add_row(row["name"] or "—", email, (row["last_contact"] or "")[:10], str(t["in"]), str(t["out"]), str(t["meetings"]))
     _console().print(table)
 
 
@@ -247,6 +248,9 @@ def person(app: App, query: str, as_json: bool) -> None:
     others = [a["email"] for a in data["addresses"] if a["email"] != data["email"]]
     if others:
         click.echo("also: " + ", ".join(others))
+    for address in data["addresses"]:
+        if address["bounced_at"]:
+            click.echo(f"{address['email']}: address bounced on {address['bounced_at'][:10]}")
     t = data["touchpoints"]
     click.echo(f"{t['in']} in, {t['out']} out, {t['meetings']} meetings; first {(data['first_contact'] or '—')[:10]}, last {(data['last_contact'] or '—')[:10]}")
     arrows = {"received": "←", "sent": "→", "meeting": "◆"}

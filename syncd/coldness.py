@@ -3,7 +3,7 @@
 ``syncd.infer.health.going_cold`` ranks people by their cold score, which needs each
 person's health, which needs all their touchpoints: on a store of 100,000 messages,
 computing it for everyone costs seconds. :func:`coldest` returns exactly what
-``going_cold`` over everyone would (same people, same order, same health), doing less:
+``going_cold`` over everyone reachable would (same people, same order, same health), doing less:
 
 1. SQL picks the candidates ``going_cold`` could rank at all (at least
    ``MIN_INTERACTIONS`` touchpoints, none in the last ``RECENT_DAYS``) and gives, from
@@ -13,6 +13,9 @@ computing it for everyone costs seconds. :func:`coldest` returns exactly what
    batch at a time, until the last place beats every bound left;
 3. the full health (words, questions, reply times: the reason's "you do most of the
    talking") is computed for the few people picked.
+
+People all of whose addresses bounced (``syncd.bounces``) are not going cold: they are
+gone. They are left out at step 2.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections import defaultdict
 
 import peewee as pw
 
-from syncd import knowledge, store
+from syncd import bounces, knowledge, store
 from syncd.dossier import instant
 from syncd.infer.health import (
     MIN_INTERACTIONS,
@@ -96,12 +99,14 @@ def score(person: str, touches: list[Touch], now: dt.datetime) -> Health:
 
 
 def _scores(person_ids: list[int], now: dt.datetime) -> tuple[list[Health], dict[str, int]]:
-    """Scores for a batch of people (not the user, robots or muted people): one light query."""
+    """Scores for a batch of people (not the user, robots, muted or unreachable people): one light query."""
     people: dict[int, str] = dict(
         P.select(P.id, P.primary_email)
         .where(P.id.in_(person_ids) & (P.is_self == False) & (P.automated == False) & (P.muted == False))  # noqa: E712
         .tuples()  # type: ignore[arg-type]
     )
+    for pid in bounces.unreachable(list(people)):
+        del people[pid]
     found: dict[int, list[Touch]] = defaultdict(list)
     query = T.select(T.person, T.kind, T.at).where(T.person.in_(list(people)) & (T.at <= now))
     for pid, kind, at in store.db.execute(query).fetchall():
@@ -110,7 +115,7 @@ def _scores(person_ids: list[int], now: dt.datetime) -> tuple[list[Health], dict
 
 
 def coldest(now: dt.datetime, limit: int) -> list[tuple[store.Person, Health]]:
-    """``going_cold`` over everyone not muted, automated or the user, with each person."""
+    """``going_cold`` over everyone not muted, automated, unreachable or the user, with each person."""
     bounds = _bounds(now)
     scored: list[Health] = []
     ids: dict[str, int] = {}

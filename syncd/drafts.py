@@ -19,6 +19,7 @@ own recipients (queries by their person id); nothing here reads anyone else's fa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -34,7 +35,7 @@ import jinja2
 import peewee as pw
 
 from connectors.base import Address
-from syncd import personal, phrasing, store
+from syncd import bounces, personal, phrasing, store
 from syncd.occasions import Occasion, due_occasions, local_zone
 from syncd.personal import About
 
@@ -282,7 +283,14 @@ def render(kind: str, context: dict[str, Any], seed: str) -> tuple[str, str]:
 def write(occasion: Occasion, now: dt.datetime, zone: dt.tzinfo, me: str) -> Written | None:
     """The draft for one occasion, from its recipients' own facts and loops only."""
     today = now.astimezone(zone).date()
-    people = [personal.about(pid, now) for pid in occasion.people]
+    people = []
+    for pid in occasion.people:  # never to an address that bounced (syncd.bounces)
+        about = personal.about(pid, now)
+        email = bounces.live_address(pid, about.email)
+        if email is not None:
+            people.append(about if email == about.email else dataclasses.replace(about, email=email))
+    if not people:
+        return None
     context = BUILDERS[occasion.kind](occasion, people, now, today, zone)
     if context is None:
         return None

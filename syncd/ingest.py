@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from connectors.base import EventBatch, EventRecord, Failure, MailBatch, MailRecord, flags_etag
-from syncd import store
+from syncd import bounces, store
 from syncd.identity import Directory, is_automated_message
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ class Ingestor:
                 )
                 counts.updated += updated
             counts.quarantined += self._quarantine(MAIL, batch.failures)
+            self._clear_named(MAIL, batch.cleared, batch.failures)
             added, updated = self._upsert_messages(batch.records, generation)
             counts.added += added
             counts.updated += updated
@@ -292,6 +293,8 @@ class Ingestor:
                        .where(store.Message.message_id.in_(list(chunk))).tuples())
         links, touches = [], []
         counters: Counter[tuple[int, bool]] = Counter()
+        reported: set[int] = set()  # addresses this batch reports bounced
+        senders: set[int] = set()  # mail from a bounced address: alive after all
         for record, sender, outgoing, automated in facts:
             pk = ids[record.message_id]
             seen: set[tuple[int, str]] = set()
@@ -306,8 +309,15 @@ class Ingestor:
                         seen.add((known.address_id, role))
                         links.append((pk, known.address_id, role))
                         recipients.append(known)
+            for email in () if outgoing else record.bounced:
+                dead = resolve(email)
+                if not dead.is_self and (dead.address_id, bounces.BOUNCED) not in seen:
+                    seen.add((dead.address_id, bounces.BOUNCED))
+                    links.append((pk, dead.address_id, bounces.BOUNCED))
+                    reported.add(dead.address_id)
             if sender is not None and not outgoing:
                 counters[(sender.address_id, automated)] += 1
+                senders.add(sender.address_id)
             if record.date is None or automated:
                 continue
             if outgoing:
@@ -317,6 +327,8 @@ class Ingestor:
                 touches.append((sender.person_id, "received", record.date, pk, record.subject[:300]))
         MA, T = store.MessageAddress, store.Touchpoint
         store.insert_rows(MA, [MA.message, MA.address, MA.role], links, ignore=True)
+        bounces.refresh(reported)
+        bounces.refresh(senders - reported, bounced_only=True)
         store.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
         store.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
         store.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
@@ -352,6 +364,22 @@ class Ingestor:
                 & store.Quarantine.provider_id.in_(list(chunk))
             ).execute()
 
+    def _clear_named(self, stream: str, names: Sequence[str], failures: Sequence[Failure]) -> None:
+        """Quarantined items whose id or source the batch names as clean leave quarantine,
+        but not the failures this same batch reports."""
+        if not names:
+            return
+        Q, again = store.Quarantine, {f.provider_id for f in failures}
+        where = (Q.account == self.account) & (Q.stream == stream)
+        gone: list[str] = []
+        for chunk in _chunks(sorted(set(names))):
+            query = Q.select(Q.provider_id).where(where & (Q.provider_id.in_(list(chunk)) | Q.source.in_(list(chunk))))
+            gone += [pid for (pid,) in query.tuples() if pid not in again]
+        for chunk in _chunks(gone):
+            Q.delete().where(where & Q.provider_id.in_(list(chunk))).execute()
+        if self._quarantined is not None:
+            self._quarantined.get(stream, set()).difference_update(gone)
+
     # -- calendar ----------------------------------------------------------------
 
     def apply_events(self, batch: EventBatch, state: store.SyncState, first_full: bool = False) -> Counts:
@@ -360,6 +388,7 @@ class Ingestor:
             generation = self._generation(state, batch.full, first_full)
             counts.deleted += self._delete_events(list(batch.deleted))
             counts.quarantined += self._quarantine(CALENDAR, batch.failures)
+            self._clear_named(CALENDAR, batch.cleared, batch.failures)
             for record in batch.records:
                 outcome = self._upsert_event(record, generation)
                 if outcome == "added":
@@ -433,14 +462,17 @@ def delete_orphans(message_ids: Iterable[int]) -> None:
     """Delete the messages among these that have no stored copy left, with everything
     derived from them, and resolve again the facts of the people they spoke of."""
     touched: set[int] = set()
+    bounced: set[int] = set()
     for chunk in _chunks([str(m) for m in set(message_ids)]):
         ids = [int(m) for m in chunk]
+        bounced |= bounces.linked_to(ids)  # checked again once the messages are gone
         still = store.Location.select(store.Location.message).where(store.Location.message.in_(ids))
         gone = store.Message.id.in_(ids) & store.Message.id.not_in(still)
         touched.update(
             p for (p,) in store.Fact.select(store.Fact.person).join(store.Message).where(gone).distinct().tuples()
         )
         store.Message.delete().where(gone).execute()
+    bounces.refresh(bounced)
     if touched:
         from syncd.listen import resolve_facts
 

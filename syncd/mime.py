@@ -21,6 +21,8 @@
 * **Message-ID**: without one, ``<sha1@syncd.invalid>`` of the raw From, Date, Subject and
   first 4 KB of body, line endings normalised: Maildir (LF) and IMAP (CRLF) copies of a
   message get the same id on every run, so a resync never duplicates it.
+* **Bounces**: the recipients a delivery report says are gone for good
+  (``MailRecord.bounced``), read by ``syncd.mimebounce``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from email.utils import collapse_rfc2231_value
 from connectors.base import Attachment, MailRecord
 from syncd.errors import ParseError
 from syncd.htmltext import html_to_text
+from syncd.mimebounce import bounced
 from syncd.mimehead import (  # noqa: F401 - the header half of this module
     _addresses,
     _charset_of,
@@ -102,15 +105,16 @@ def parse_message(
     except Exception:  # noqa: BLE001 - a body we cannot read must not cost the touchpoint
         log.warning("message %s: body unreadable, kept headers only", provider_id, exc_info=True)
         body, attachments = "", ()
+    sender, to, subject = (senders[0] if senders else None), _addresses(header("to")), _words(header("subject"))
     return MailRecord(
         provider_id=provider_id,
         message_id=ids[0] if ids else _synthetic_id(fields, raw),
         folder=folder,
         folder_role=folder_role,
         date=_date(header("date")),
-        subject=_words(header("subject")),
-        sender=senders[0] if senders else None,
-        to=_addresses(header("to")),
+        subject=subject,
+        sender=sender,
+        to=to,
         cc=_addresses(header("cc")),
         bcc=_addresses(header("bcc")),
         reply_to=_addresses(header("reply-to")),
@@ -126,6 +130,7 @@ def parse_message(
         precedence=header("precedence").lower(),
         auto_submitted=header("auto-submitted").lower(),
         content_type=_safe(msg.get_content_type, "text/plain").lower(),
+        bounced=bounced(msg, sender, to, subject, body, _children) if complete else (),
     )
 
 

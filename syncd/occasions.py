@@ -21,10 +21,13 @@ so a restart, a re-sync or a deleted draft never brings it back.
   next meeting with that person.
 * **nudge**: someone going cold against their own rhythm; at most ``nudges_per_week``
   (config, default 3) per ISO week, the most valuable first, and once per silence.
+
+Nobody all of whose addresses bounced (``syncd.bounces``) is an occasion's recipient.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -32,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import peewee as pw
 
-from syncd import knowledge, store
+from syncd import bounces, knowledge, store
 from syncd.phrasing import deliverable, requested
 
 if TYPE_CHECKING:
@@ -334,12 +337,23 @@ def nudges(now: dt.datetime, today: dt.date, per_week: int, busy: set[int]) -> l
     return found
 
 
+def _reachable(found: list[Occasion]) -> list[Occasion]:
+    """The occasions without the people whose every address bounced; none left, no occasion."""
+    gone = bounces.unreachable({pid for o in found for pid in o.people})
+    out = []
+    for occasion in found:
+        people = tuple(p for p in occasion.people if p not in gone)
+        if people:
+            out.append(occasion if people == occasion.people else dataclasses.replace(occasion, people=people))
+    return out
+
+
 def due_occasions(now: dt.datetime, config: Config) -> list[Occasion]:
     """Every occasion due at ``now`` that has no draft yet, in a stable order."""
     zone = local_zone(now, config)
     today = now.astimezone(zone).date()
     self_addresses = config.self_addresses
-    found = followups(now, self_addresses) + yearly(now, today) + replies(now) + promises(now, today, zone)
+    found = _reachable(followups(now, self_addresses) + yearly(now, today) + replies(now) + promises(now, today, zone))
     busy = {pid for o in found for pid in o.people}
     per_week = int(config.settings.get("nudges_per_week", NUDGES_PER_WEEK))
     found += nudges(now, today, per_week, busy)

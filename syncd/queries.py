@@ -11,7 +11,7 @@ from typing import Any
 
 import peewee as pw
 
-from syncd import store
+from syncd import bounces, store
 from syncd.identity import find_person
 
 T, P, A = store.Touchpoint, store.Person, store.Address
@@ -40,8 +40,10 @@ def people(limit: int | None = None) -> list[dict[str, Any]]:
     )
     if limit:
         query = query.limit(limit)
+    rows = list(query.dicts())
+    gone = bounces.unreachable([row["id"] for row in rows])
     result = []
-    for row in query.dicts():
+    for row in rows:
         last = T.at.python_value(row["last"]) if isinstance(row["last"], str) else row["last"]
         first = T.at.python_value(row["first"]) if isinstance(row["first"], str) else row["first"]
         n_in, n_out, n_meet = int(row["n_in"] or 0), int(row["n_out"] or 0), int(row["n_meet"] or 0)
@@ -51,6 +53,7 @@ def people(limit: int | None = None) -> list[dict[str, Any]]:
             "last_contact": _iso(last),
             "first_contact": _iso(first),
             "touchpoints": {"in": n_in, "out": n_out, "meetings": n_meet, "total": n_in + n_out + n_meet},
+            "bounced_at": _iso(gone.get(row["id"])),  # every address of theirs bounced
         })
     return result
 
@@ -59,7 +62,7 @@ def person(query: str) -> dict[str, Any]:
     """One person: addresses and the timeline of touchpoints, newest first."""
     found = find_person(query)
     addresses = [
-        {"email": a.email, "name": a.name}
+        {"email": a.email, "name": a.name, "bounced_at": _iso(a.bounced_at)}
         for a in A.select().where(A.person == found).order_by(A.email)
     ]
     timeline = [

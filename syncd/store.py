@@ -101,6 +101,9 @@ class Address(BaseModel):
     automated = pw.BooleanField(default=False)  # the address itself looks like a robot
     sent_automated = pw.IntegerField(default=0)  # messages from it with list/bulk signals
     sent_human = pw.IntegerField(default=0)
+    # Schema version 3: the date of the latest bounce for this address, unless mail
+    # from it came later (syncd.bounces keeps it; null: deliverable as far as we know).
+    bounced_at = UTCDateTimeField(null=True)
 
 
 class Message(BaseModel):
@@ -321,11 +324,19 @@ def _v2_listening(database: pw.Database) -> None:
     database.create_tables([Fact, OpenLoop, Feedback, Draft, Briefing], safe=True)
 
 
+def _v3_bounces(database: pw.Database) -> None:
+    """Version 3: ``address.bounced_at``, the latest permanent bounce."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrate(SchemaMigrator.from_database(database).add_column("address", "bounced_at", UTCDateTimeField(null=True)))
+
+
 # MIGRATIONS[n] takes a database from schema version n+1 to n+2. A new database is
 # created at the current version from the models; an older one runs the steps it
 # lacks, in order. Never edit a released step; add the next one.
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v2_listening,
+    _v3_bounces,
 ]
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 

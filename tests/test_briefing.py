@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from connectors.base import Address, OutgoingMail
-from syncd import clock, config, deliver, dossier, knowledge, store
+from syncd import bounces, clock, config, deliver, dossier, knowledge, store
 from syncd.errors import ConfigError, TransientError
 from tests import briefing_scenario as sc
 from tests.conftest import run
@@ -365,8 +365,10 @@ def test_demo_cold_ranking_is_the_same_as_computing_everyones_health(demo_home: 
 
     store.open_db(f"sqlite:///{demo_home / 'syncd.db'}")
     now = clock.parse_instant(DEMO_NOW)
-    everyone = going_cold([h for _, h in knowledge.healths(now)], now, 50)
-    assert len(everyone) >= 5
+    gone = bounces.unreachable()  # Walter Hughes: his address bounces, he is not "going cold"
+    assert len(gone) == 1
+    everyone = going_cold([h for p, h in knowledge.healths(now) if p.id not in gone], now, 50)
+    assert len(everyone) >= 4
     for limit in (1, 3, 5, 50):
         fast = knowledge.cold(now, limit)
         assert [(c["email"], c["score"], c["reason"]) for c in fast] == [

@@ -223,7 +223,7 @@ def test_the_demo_leaves_thoughtful_drafts(tmp_path: Path, cli: CliRunner) -> No
     assert found == sorted([
         ("reply", "hannah.kim@cobaltcloud.com"), ("promise", "dana@northwindlogistics.com"),
         ("promise", "elena.petrovic@vireosystems.eu"), ("nudge", "tom@fieldstone.ai"),
-        ("nudge", "rfeld@feldassociates.com"), ("nudge", "walter@hughesandco.com"),
+        ("nudge", "rfeld@feldassociates.com"), ("nudge", "ben@saltmarshsoftware.com"),  # Walter bounced
     ])
     for row in rows:
         body = row["body"]

@@ -48,18 +48,40 @@ def test_version_1_database_migrates_to_2_keeping_its_rows(database_url: str) ->
     database.execute_sql("DROP INDEX message_inferred")
     for column in ("words", "questions", "inferred"):
         database.execute_sql(f"ALTER TABLE message DROP COLUMN {column}")
+    database.execute_sql("ALTER TABLE address DROP COLUMN bounced_at")  # version 3
     store.SchemaVersion.delete().execute()
     store.SchemaVersion.create(version=1)
     store.close_db()
 
     database = store.open_db(database_url)
-    assert store.current_version(database) == 2
+    assert store.current_version(database) == store.SCHEMA_VERSION
     columns = {c.name for c in database.get_columns("message")}
     assert {"words", "questions", "inferred"} <= columns
     old = store.Message.get(store.Message.message_id == "<old@x>")
     assert (old.subject, old.inferred, old.words) == ("kept", False, 0)
     for table in ("fact", "open_loop", "feedback", "draft", "briefing"):
         assert database.table_exists(table)
+
+
+def test_version_2_database_migrates_to_3_keeping_its_addresses(database_url: str) -> None:
+    """A database as the listening release left it: addresses without ``bounced_at``."""
+    database = store.open_db(database_url)
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    person = store.Person.create(name="Walter", primary_email="walter@example.com", created=now)
+    store.Address.create(email="walter@example.com", name="Walter", person=person, sent_human=3)
+    database.execute_sql("ALTER TABLE address DROP COLUMN bounced_at")
+    store.SchemaVersion.delete().execute()
+    store.SchemaVersion.create(version=2)
+    store.close_db()
+
+    database = store.open_db(database_url)
+    assert store.current_version(database) == 3
+    assert "bounced_at" in {c.name for c in database.get_columns("address")}
+    kept = store.Address.get(store.Address.email == "walter@example.com")
+    assert (kept.name, kept.sent_human, kept.person.name, kept.bounced_at) == ("Walter", 3, "Walter", None)
+    kept.bounced_at = now
+    kept.save()
+    assert store.Address.get_by_id(kept.id).bounced_at == now
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
