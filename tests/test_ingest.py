@@ -119,7 +119,7 @@ def test_a_changed_folder_reads_only_its_own_part_of_the_store(
     database_url: str, home: Path, mailbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """New mail in INBOX: the diff reads what the store holds for INBOX, not the whole mailbox."""
-    from syncd.ingest import KnownMail
+    from syncd.known import KnownMail
 
     config = config_for(home, database_url, mailbox)
     for sub in ("new", "cur"):
