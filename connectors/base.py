@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from syncd.errors import Unsupported
+from syncd.errors import CursorExpired, Unsupported
 
 # Capabilities a connector may offer. syncd falls back where one is missing
 # (no "send": the briefing goes to the local outbox; no "drafts": drafts stay in the store).
@@ -274,3 +275,14 @@ def known_folders(known: Mapping[str, str]) -> set[str]:
     if folders is not None:
         return set(folders())
     return {pid.rpartition("/")[0] for pid in known}
+
+
+def load_cursor(cursor: str | None, what: str) -> Any:
+    """A connector's JSON cursor as saved; None when there is none. One that is not JSON
+    raises ``CursorExpired`` ("unreadable <what> cursor"): the stream starts over."""
+    if not cursor:
+        return None
+    try:
+        return json.loads(cursor)
+    except ValueError:
+        raise CursorExpired(f"unreadable {what} cursor") from None

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from connectors.base import AttendeeRecord, EventBatch, EventRecord, Failure, Window
+from connectors.base import AttendeeRecord, EventBatch, EventRecord, Failure, Window, load_cursor
 from syncd.errors import CursorExpired
 
 PARTSTAT = {"accepted": "ACCEPTED", "declined": "DECLINED", "tentative": "TENTATIVE", "needsAction": "NEEDS-ACTION"}
@@ -69,12 +69,9 @@ def sync(client: Any, calendar_id: str, cursor: str | None, window: Window) -> I
 
 
 def _load(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
+    state = load_cursor(cursor, "calendar")
+    if state is None:
         return None
-    try:
-        state = json.loads(cursor)
-    except ValueError:
-        raise CursorExpired("unreadable calendar cursor") from None
     if not isinstance(state, dict) or not state.get("token"):
         raise CursorExpired("unknown calendar cursor")
     return state

@@ -56,6 +56,7 @@ from connectors.base import (
     OutgoingMail,
     Window,
     flags_etag,
+    load_cursor,
 )
 from connectors.compose import build_message
 from connectors.gmail_fetch import SKIPPED, Fetcher, flags_of, place_of
@@ -272,12 +273,9 @@ def _dump(state: dict[str, Any]) -> str:
 
 
 def _load(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
+    state = load_cursor(cursor, "Gmail")
+    if state is None:
         return None
-    try:
-        state = json.loads(cursor)
-    except ValueError:
-        raise CursorExpired("unreadable Gmail cursor") from None
     if not isinstance(state, dict) or state.get("v") not in (1, 2) or state.get("stage") not in ("full", "history"):
         raise CursorExpired("unknown Gmail cursor")
     if state["v"] == 1 and state["stage"] == "full":  # the first round's cursor: newest first, unfiltered (its page token)

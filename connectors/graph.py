@@ -55,13 +55,14 @@ from connectors.base import (
     MailRecord,
     OutgoingMail,
     Window,
+    load_cursor,
 )
 from connectors.compose import build_message
 from connectors.graph_convert import LAST_VERB, event_record, mail_record, truthy, utc
 from connectors.graph_http import DEFAULT_BASE, GraphClient, NotFound
 from connectors.msauth import MsSettings, TokenSource, authorize, http_session
 from connectors.smtp import check_recipients
-from syncd.errors import AccountError, ItemError
+from syncd.errors import AccountError, CursorExpired, ItemError
 
 if TYPE_CHECKING:
     from syncd.config import AccountConfig, Config
@@ -323,11 +324,9 @@ def _iso(moment: dt.datetime) -> str:
 
 
 def _load(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
     try:
-        state = json.loads(cursor)
-    except ValueError:
+        state = load_cursor(cursor, "Graph")
+    except CursorExpired:
         log.warning("unreadable Graph cursor; starting over")
         return None
     return state if isinstance(state, dict) else None
