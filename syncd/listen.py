@@ -20,13 +20,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from connectors.base import MailRecord
 from syncd import store
+from syncd.identity import is_automated_message, normalize
 from syncd.infer.fact_resolve import resolve
 from syncd.infer.hear import Heard as Found
 from syncd.infer.hear import hear
 from syncd.infer.loops import STALE_AFTER_DUE, STALE_PROMISE, STALE_QUESTION, close_loops
 from syncd.infer.model import Fact, Loop, MessageView
 from syncd.parallel import cores, ordered_map
+from syncd.ingest import thread_key
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +94,34 @@ def views(message_ids: Sequence[int], self_addresses: frozenset[str]) -> dict[in
                 has_attachments=bool(m.attachments),
             )
     return out
+
+
+def record_view(record: MailRecord, self_addresses: frozenset[str]) -> MessageView | None:
+    """The MessageView of a message straight from its connector record (None: no date).
+
+    The same view ``views`` builds from the stored rows, with the names the message
+    itself gives (the store's are the latest seen for each address)."""
+    if record.date is None:
+        return None
+    sender = normalize(record.sender.email) if record.sender else ""
+    everyone = ((record.sender,) if record.sender else ()) + record.to + record.cc
+    outgoing = sender in self_addresses or record.folder_role == "sent"
+    return MessageView(
+        message_id=record.message_id,
+        date=record.date,
+        sender=sender,
+        text=record.body_text,
+        subject=record.subject,
+        sender_name=record.sender.name if record.sender else "",
+        to=tuple(normalize(a.email) for a in record.to),
+        cc=tuple(normalize(a.email) for a in record.cc),
+        names=tuple((normalize(a.email), a.name) for a in everyone if a.name),
+        outgoing=outgoing,
+        automated=not outgoing and is_automated_message(record),
+        thread=thread_key(record),
+        in_reply_to=record.in_reply_to,
+        has_attachments=bool(record.attachments),
+    )
 
 
 def _person_ids(emails: Iterable[str]) -> dict[str, int]:
