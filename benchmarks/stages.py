@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from syncd.infer.hear import hear  # noqa: E402
-from syncd.listen import record_view  # noqa: E402
+from syncd.digest import record_view  # noqa: E402
 from syncd.mime import ParseError, parse_message  # noqa: E402
 
 

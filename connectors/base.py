@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -156,6 +156,9 @@ class MailBatch:
     # Ids or sources (a file, a URL) that now read cleanly, or are gone: their earlier
     # failures leave quarantine (not those this batch reports again). See ``EventBatch``.
     cleared: tuple[str, ...] = ()
+    # What the connector's ``digest`` made of each record, in the order of ``records``
+    # (empty when it has none): opaque here, read by whoever set the digest.
+    digests: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +232,10 @@ class BaseConnector:
 
     kind: ClassVar[str] = ""
     capabilities: ClassVar[frozenset[str]] = frozenset()
+    # A pure function of one record that the caller may set (it must pickle). A connector
+    # that parses in worker processes runs it there, beside the parse, and hands the
+    # results back in ``MailBatch.digests``; the others may ignore it.
+    digest: Callable[[MailRecord], Any] | None = None
 
     def sync_mail(
         self, cursor: str | None, known: Mapping[str, str] | None = None

@@ -31,9 +31,10 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from connectors.base import (
     ARCHIVE,
@@ -112,7 +113,7 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
         self, path: str | os.PathLike[str], *, name: str = "", addresses: tuple[str, ...] = (), workers: int | None = None
     ) -> None:
         self.root = Path(path).expanduser()
-        self.workers = workers  # processes that parse a big folder (None: one per core past PARALLEL_MIN files)
+        self.workers = workers  # processes that parse (None: one per core past PARALLEL_MIN new files in all)
         self.name = name
         self.addresses = tuple(a.lower() for a in addresses)
         if self.root.is_file():
@@ -177,52 +178,72 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
                 del dirs[folder]
         if gone:
             yield MailBatch(deleted=tuple(gone), cursor=_dump(dirs))
+        plans = []
         for folder, folder_dir in folders:
             seen_state = self._dir_state(folder_dir)
             if None not in seen_state and dirs.get(folder) == seen_state:
                 continue
-            yield from self._sync_folder(folder, folder_dir, known_under(known, folder), dirs, seen_state)
+            plans.append(self._plan(folder, folder_dir, known_under(known, folder), seen_state))
+        yield from self._read(plans, dirs)
 
-    def _sync_folder(
-        self, folder: str, folder_dir: Path, known: dict[str, str],
-        dirs: dict[str, list[int | None]], seen_state: list[int | None],
-    ) -> Iterator[MailBatch]:
+    def _plan(self, folder: str, folder_dir: Path, known: dict[str, str], seen_state: list[int | None]) -> _Plan:
+        """What changed in one folder: the files to read, deletions, flag changes."""
         current = self._list(folder_dir)
-        role = folder_role(folder)
-        deleted = tuple(f"{folder}/{k}" for k in known if k not in current)
-        changes = tuple(
-            FlagChange(f"{folder}/{k}", flags)
-            for k, (_, flags) in current.items()
-            if k in known and known[k] != flags_etag(flags)
+        return _Plan(
+            folder=folder, folder_dir=folder_dir, role=folder_role(folder), seen_state=seen_state, current=current,
+            todo=sorted(k for k in current if k not in known),
+            deleted=tuple(f"{folder}/{k}" for k in known if k not in current),
+            changes=tuple(
+                FlagChange(f"{folder}/{k}", flags)
+                for k, (_, flags) in current.items()
+                if k in known and known[k] != flags_etag(flags)
+            ),
         )
-        todo = sorted(k for k in current if k not in known)
-        chunks = [todo[start:start + BATCH] for start in range(0, len(todo), BATCH)]
+
+    def _read(self, plans: list[_Plan], dirs: dict[str, list[int | None]]) -> Iterator[MailBatch]:
+        """Batches of the changed folders, in order. Parsing (and the caller's digest) is
+        pure: with many new files in all, worker processes parse while ingest stores."""
+        digest = self.digest
         jobs = (
-            (chunk, [(folder, role, key, str(current[key][0]), current[key][1]) for key in chunk]) for chunk in chunks
+            (chunk, [(plan.folder, plan.role, key, plan.current[key][0], plan.current[key][1]) for key in chunk])
+            for plan in plans for chunk in plan.chunks()
         )
-        workers = self.workers if self.workers is not None else (cores() if len(todo) >= PARALLEL_MIN else 0)
-        # Parsing is pure: with many new files, worker processes parse while ingest stores.
-        done = ordered_map(read_files, jobs, workers) if workers > 1 and len(chunks) > 1 else (
-            (chunk, read_files(payload)) for chunk, payload in jobs
+        todo = sum(len(plan.todo) for plan in plans)
+        workers = self.workers if self.workers is not None else (cores() if todo >= PARALLEL_MIN else 0)
+        done = ordered_map(read_files, jobs, workers, digest) if workers > 1 and todo > BATCH else (
+            (chunk, read_files(payload, digest)) for chunk, payload in jobs
         )
-        first = True
-        for chunk, items in done:
-            records: list[MailRecord] = []
-            failures: list[Failure] = []
-            for key, item in zip(chunk, items):
-                if item is MOVED:  # moved by a mail client between listing and reading
-                    item = self._reread(folder, folder_dir, role, key)
-                if isinstance(item, Failure):
-                    failures.append(item)
-                elif isinstance(item, MailRecord):
-                    records.append(item)
-            yield MailBatch(
-                records=tuple(records), failures=tuple(failures),
-                deleted=deleted if first else (), flag_changes=changes if first else (), cursor=_dump(dirs),
-            )
-            first = False
-        dirs[folder] = seen_state
-        yield MailBatch(deleted=deleted if first else (), flag_changes=changes if first else (), cursor=_dump(dirs))
+        try:
+            for plan in plans:
+                first = True
+                for _ in plan.chunks():
+                    chunk, items = next(done)
+                    records: list[MailRecord] = []
+                    digests: list[Any] = []
+                    failures: list[Failure] = []
+                    for key, (item, digested) in zip(chunk, items):
+                        if item is MOVED:  # moved by a mail client between listing and reading
+                            item = self._reread(plan.folder, plan.folder_dir, plan.role, key)
+                            digested = digest(item) if digest is not None and isinstance(item, MailRecord) else None
+                        if isinstance(item, Failure):
+                            failures.append(item)
+                        elif isinstance(item, MailRecord):
+                            records.append(item)
+                            digests.append(digested)
+                    yield MailBatch(
+                        records=tuple(records), failures=tuple(failures),
+                        deleted=plan.deleted if first else (), flag_changes=plan.changes if first else (),
+                        cursor=_dump(dirs), digests=tuple(digests) if digest is not None else (),
+                    )
+                    first = False
+                dirs[plan.folder] = plan.seen_state
+                yield MailBatch(
+                    deleted=plan.deleted if first else (), flag_changes=plan.changes if first else (), cursor=_dump(dirs)
+                )
+        finally:
+            close = getattr(done, "close", None)
+            if close is not None:
+                close()  # the workers stop when the caller stops reading
 
     def _reread(self, folder: str, folder_dir: Path, role: str, key: str) -> MailRecord | Failure | None:
         moved = self._list(folder_dir).get(key)
@@ -261,6 +282,24 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
         deleted = () if appended else tuple(pid for pid in known if pid not in seen)
         done = {"size": stat.st_size, "mtime": stat.st_mtime_ns, "head": _head_hash_path(self.root, stat.st_size)}
         yield MailBatch(records=tuple(records), failures=tuple(failures), deleted=deleted, cursor=json.dumps(done))
+
+
+@dataclass
+class _Plan:
+    """One changed folder's work."""
+
+    folder: str
+    folder_dir: Path
+    role: str
+    seen_state: list[int | None]
+    current: dict[str, tuple[str, frozenset[str]]]  # key -> (path, flags)
+    todo: list[str]  # keys of the files to read, sorted
+    deleted: tuple[str, ...]
+    changes: tuple[FlagChange, ...]
+
+    def chunks(self) -> Iterator[list[str]]:
+        for start in range(0, len(self.todo), BATCH):
+            yield self.todo[start:start + BATCH]
 
 
 def _dump(dirs: dict[str, list[int | None]]) -> str:
@@ -329,9 +368,15 @@ def read_file(folder: str, role: str, key: str, path: str, flags: frozenset[str]
         return Failure(provider_id, path, f"unexpected {type(err).__name__}: {err}")
 
 
-def read_files(jobs: list[tuple[str, str, str, str, frozenset[str]]]) -> list[MailRecord | Failure | str | None]:
-    """``read_file`` for each job, in order (what a worker process runs)."""
-    return [read_file(*job) for job in jobs]
+def read_files(
+    jobs: list[tuple[str, str, str, str, frozenset[str]]], digest: Callable[[MailRecord], Any] | None = None
+) -> list[tuple[MailRecord | Failure | str | None, Any]]:
+    """``(read_file, its digest)`` for each job, in order (what a worker process runs)."""
+    out: list[tuple[MailRecord | Failure | str | None, Any]] = []
+    for job in jobs:
+        item = read_file(*job)
+        out.append((item, digest(item) if digest is not None and isinstance(item, MailRecord) else None))
+    return out
 
 
 # A long-running process (the daemon) keeps the last listing of each settled new/ and

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from connectors.base import EventBatch, EventRecord, Failure, MailBatch, MailRecord, flags_etag
 from syncd import bounces, store
+from syncd.digest import Digest, thread_key
 from syncd.identity import Directory, is_automated_message
 from syncd.known import KnownMail
 
@@ -53,13 +54,6 @@ class Counts:
 def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def thread_key(record: MailRecord) -> str:
-    """The conversation a message belongs to: the root of its References chain."""
-    if record.references:
-        return record.references[0]
-    return record.in_reply_to or record.message_id
 
 
 class Ingestor:
@@ -112,7 +106,8 @@ class Ingestor:
                 counts.updated += updated
             counts.quarantined += self._quarantine(MAIL, batch.failures)
             self._clear_named(MAIL, batch.cleared, batch.failures)
-            added, updated = self._upsert_messages(batch.records, generation)
+            digests = dict(zip((r.provider_id for r in batch.records), batch.digests))
+            added, updated = self._upsert_messages(batch.records, generation, digests)
             counts.added += added
             counts.updated += updated
             if batch.complete and batch.full:
@@ -158,7 +153,9 @@ class Ingestor:
             )
         return len(failures)
 
-    def _upsert_messages(self, records: Sequence[MailRecord], generation: int) -> tuple[int, int]:
+    def _upsert_messages(
+        self, records: Sequence[MailRecord], generation: int, digests: dict[str, Digest] | None = None
+    ) -> tuple[int, int]:
         if not records:
             return 0, 0
         pids = [r.provider_id for r in records]
@@ -186,7 +183,7 @@ class Ingestor:
         for record in records:
             if record.message_id not in existing_messages:
                 fresh.setdefault(record.message_id, record)  # the first copy in the batch wins
-        existing_messages.update(self._insert_messages(list(fresh.values())))
+        existing_messages.update(self._insert_messages(list(fresh.values()), digests or {}))
         added = updated = 0
         new_locations = []
         for record in records:
@@ -216,9 +213,10 @@ class Ingestor:
         store.Message.references, store.Message.body, store.Message.attachments, store.Message.size,
     )
 
-    def _insert_messages(self, records: Sequence[MailRecord]) -> dict[str, int]:
+    def _insert_messages(self, records: Sequence[MailRecord], digests: dict[str, Digest]) -> dict[str, int]:
         """Store new messages with their addresses, touchpoints and sender counters: a
-        few multi-row statements per batch, not a handful of queries per message."""
+        few multi-row statements per batch, not a handful of queries per message; and
+        what was heard in those the connector digested."""
         if not records:
             return {}
         resolve = self.directory.resolve
@@ -226,7 +224,10 @@ class Ingestor:
         for record in records:
             sender = resolve(record.sender.email, record.sender.name) if record.sender else None
             outgoing = (sender is not None and sender.is_self) or record.folder_role == "sent"
-            automated = not outgoing and is_automated_message(record)
+            # A digest made beside the parse already read the automation signals (the bodies' footers).
+            digested = digests.get(record.provider_id)
+            automated = digested.automated if digested and digested.outgoing == outgoing else (
+                not outgoing and is_automated_message(record))
             facts.append((record, sender, outgoing, automated))
             rows.append((
                 record.message_id, record.subject, record.date, sender.address_id if sender else None,
@@ -282,7 +283,23 @@ class Ingestor:
         store.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
         store.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
         store.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
+        self._keep_digests(ids, [(record, outgoing, automated) for record, _, outgoing, automated in facts], digests)
         return ids
+
+    def _keep_digests(
+        self, ids: dict[str, int], read: list[tuple[MailRecord, bool, bool]], digests: dict[str, Digest]
+    ) -> None:
+        """Store what the digests heard, for the messages whose digest read them as ingest
+        did (outgoing, automated); the others are left to the listening step."""
+        found = {
+            ids[record.message_id]: digested for record, outgoing, automated in read
+            if (digested := digests.get(record.provider_id)) is not None
+            and (digested.outgoing, digested.automated) == (outgoing, automated)
+        }
+        if found:
+            from syncd.listen import Heard, keep
+
+            keep(list(found), found, Heard())
 
     def _clear_quarantine(self, stream: str, provider_ids: Sequence[str]) -> None:
         """Items that now read cleanly leave quarantine. A quarantined id also covers

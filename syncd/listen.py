@@ -20,16 +20,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from connectors.base import MailRecord
+import peewee as pw
+
 from syncd import store
-from syncd.identity import is_automated_message, normalize
+from syncd.digest import Digest, dump_gist, hear_views, load_gist
 from syncd.infer.fact_resolve import resolve
-from syncd.infer.hear import Heard as Found
-from syncd.infer.hear import hear
 from syncd.infer.loops import STALE_AFTER_DUE, STALE_PROMISE, STALE_QUESTION, close_loops
 from syncd.infer.model import Fact, Loop, MessageView
 from syncd.parallel import cores, ordered_map
-from syncd.ingest import thread_key
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +47,7 @@ class Heard:
     facts: int = 0
     loops: int = 0
     workers: int = 0  # processes that did the inference (0: this one)
+    settled: int = 0  # messages whose mail closing loops has read
 
 
 def fact_natural(person: str, kind: str, key: str, value: str) -> str:
@@ -59,8 +58,12 @@ def loop_natural(source: str, direction: str, kind: str, text: str) -> str:
     return f"{source}|{direction}|{kind}|{' '.join(_WORD.findall(text.lower()))[:120]}"
 
 
-def views(message_ids: Sequence[int], self_addresses: frozenset[str]) -> dict[int, MessageView]:
-    """MessageViews for stored messages, addresses resolved in one query per chunk."""
+def views(message_ids: Sequence[int], self_addresses: frozenset[str], text: bool = True) -> dict[int, MessageView]:
+    """MessageViews for stored messages, addresses resolved in one query per chunk.
+
+    ``text=False`` (closing loops): a message's body is read only when its gist is not
+    stored."""
+    body = M.body if text else pw.Case(None, [(M.gist == "", M.body)], "")
     out: dict[int, MessageView] = {}
     for start in range(0, len(message_ids), 400):
         chunk = list(message_ids[start:start + 400])
@@ -70,7 +73,8 @@ def views(message_ids: Sequence[int], self_addresses: frozenset[str]) -> dict[in
         )
         for message_id, role, email, name in query:
             roles[message_id][role].append((email, name))
-        columns = (M.id, M.message_id, M.date, M.body, M.subject, M.outgoing, M.automated, M.thread, M.in_reply_to, M.attachments)
+        columns = (M.id, M.message_id, M.date, body.alias("body"), M.subject, M.outgoing, M.automated, M.thread,
+                   M.in_reply_to, M.attachments, M.gist)
         for m in M.select(*columns).where(M.id.in_(chunk)).namedtuples():
             if m.date is None:
                 continue
@@ -92,36 +96,9 @@ def views(message_ids: Sequence[int], self_addresses: frozenset[str]) -> dict[in
                 thread=m.thread,
                 in_reply_to=m.in_reply_to,
                 has_attachments=bool(m.attachments),
+                gist=load_gist(m.gist),
             )
     return out
-
-
-def record_view(record: MailRecord, self_addresses: frozenset[str]) -> MessageView | None:
-    """The MessageView of a message straight from its connector record (None: no date).
-
-    The same view ``views`` builds from the stored rows, with the names the message
-    itself gives (the store's are the latest seen for each address)."""
-    if record.date is None:
-        return None
-    sender = normalize(record.sender.email) if record.sender else ""
-    everyone = ((record.sender,) if record.sender else ()) + record.to + record.cc
-    outgoing = sender in self_addresses or record.folder_role == "sent"
-    return MessageView(
-        message_id=record.message_id,
-        date=record.date,
-        sender=sender,
-        text=record.body_text,
-        subject=record.subject,
-        sender_name=record.sender.name if record.sender else "",
-        to=tuple(normalize(a.email) for a in record.to),
-        cc=tuple(normalize(a.email) for a in record.cc),
-        names=tuple((normalize(a.email), a.name) for a in everyone if a.name),
-        outgoing=outgoing,
-        automated=not outgoing and is_automated_message(record),
-        thread=thread_key(record),
-        in_reply_to=record.in_reply_to,
-        has_attachments=bool(record.attachments),
-    )
 
 
 def _person_ids(emails: Iterable[str]) -> dict[str, int]:
@@ -146,29 +123,47 @@ def listen(self_addresses: frozenset[str], limit: int | None = None, workers: in
     if workers is None:
         workers = cores() if len(ids) >= POOL_MIN else 0
     heard = Heard()
-    if workers <= 1 or len(batches) < 2:
-        for batch in batches:
-            found = views(batch, self_addresses)
-            _keep(batch, found, hear(list(found.items()), self_addresses), self_addresses, heard)
-        return heard
-    def work() -> Iterator[tuple[tuple[list[int], dict[int, MessageView]], list[tuple[int, MessageView]]]]:
-        for batch in batches:  # read lazily, while the workers infer the batches before
-            found = views(batch, self_addresses)
-            yield (batch, found), list(found.items())
 
-    for (batch, found), results in ordered_map(hear, work(), workers, self_addresses):
-        _keep(batch, found, results, self_addresses, heard)
-    heard.workers = workers
+    def work() -> Iterator[tuple[list[int], list[tuple[int, MessageView]]]]:
+        for batch in batches:  # read lazily, while the workers infer the batches before
+            yield batch, list(views(batch, self_addresses).items())
+
+    if workers <= 1 or len(batches) < 2:
+        done: Iterable[tuple[list[int], list[tuple[int, Digest]]]] = (
+            (batch, hear_views(items, self_addresses)) for batch, items in work()
+        )
+    else:
+        done = ordered_map(hear_views, work(), workers, self_addresses)
+        heard.workers = workers
+    for batch, results in done:
+        keep(batch, dict(results), heard)
+    heard.settled = settle(self_addresses)
     return heard
 
 
-def _keep(
-    batch: list[int], found: dict[int, MessageView], results: list[Found], self_addresses: frozenset[str], heard: Heard
-) -> None:
-    """Store one batch's findings and settle them, in one transaction with the batch marked read."""
-    facts = [(mid, f) for mid, _, fs, _ in results for f in fs]
-    loops = [(mid, lp) for mid, _, _, lps in results for lp in lps]
-    counts = {mid: c for mid, c, _, _ in results}
+def settle(self_addresses: frozenset[str]) -> int:
+    """Close the open loops that the mail heard since the last pass delivered on or answered.
+
+    The unsettled messages are read in the order of their dates, a batch at a time, each
+    batch settled in its own transaction; their gists stand for their bodies."""
+    query = M.select(M.id).where(M.settled == False).order_by(M.date, M.id)  # noqa: E712
+    ids = [m for (m,) in query.tuples()]
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        with store.db.atomic():
+            close_open_loops(views(batch, self_addresses, text=False), batch, self_addresses)
+            M.update(settled=True).where(M.id.in_(batch)).execute()
+    return len(ids)
+
+
+def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
+    """Store one batch's findings (facts resolved), in one transaction with the batch marked
+    heard; closing loops is ``settle``'s, in the order of the mail's dates.
+
+    ``batch``: the stored messages heard (their ids); ``digests``: what was heard in them
+    (``syncd.digest``). Ingest calls this too, for the messages its connector digested."""
+    facts = [(mid, f) for mid, d in digests.items() for f in d.facts]
+    loops = [(mid, lp) for mid, d in digests.items() for lp in d.loops]
     with store.db.atomic():
         people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
         fact_rows = [
@@ -183,13 +178,13 @@ def _keep(
         ]
         store.insert_rows(F, _FACT_FIELDS, fact_rows)
         store.insert_rows(L, _LOOP_FIELDS, loop_rows)
-        store.update_rows(M, [M.words, M.questions, M.inferred], [(*counts.get(m, (0, 0)), True, m) for m in batch])
-        # Settled in the same transaction as the facts: a crash never leaves them unsettled.
+        marks = []
+        for m in batch:
+            d = digests.get(m)
+            marks.append((*d.counts, dump_gist(d.gist), True, m) if d else (0, 0, "", True, m))
+        store.update_rows(M, [M.words, M.questions, M.gist, M.inferred], marks)
+        # Resolved in the same transaction as the facts: a crash never leaves them unresolved.
         resolve_facts({row[0] for row in fact_rows})
-        new_loops: dict[int, dt.datetime] = {}
-        for person, *_, stated_at, _thread, _closed, _natural in loop_rows:
-            new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
-        close_open_loops(found, new_loops, self_addresses)
     heard.messages += len(batch)
     heard.facts += len(fact_rows)
     heard.loops += len(loop_rows)
@@ -237,28 +232,33 @@ def _resolved(rows: list[store.Fact], email: str) -> list[tuple[str, int]]:
     return [(state[r.id], r.id) for r in rows if r.state != state[r.id]]
 
 
-def close_open_loops(
-    batch: dict[int, MessageView], new_loops: dict[int, dt.datetime], self_addresses: frozenset[str]
-) -> None:
-    """Close the open loops that the mail just read delivered on or answered.
+def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_addresses: frozenset[str]) -> None:
+    """Close the open loops that the mail of ``batch`` (views of the messages ``ids``)
+    delivered on or answered.
 
-    Every (loop, later message) pair is looked at exactly once, whichever is read
+    Every (loop, later message) pair is looked at exactly once, whichever is settled
     last: the open loops of the people in ``batch`` against ``batch``; and a loop
-    stated in this batch (``new_loops``: person -> its earliest) also against the mail
-    of that person read before it (an old message synced late). So the work follows
-    the new mail, never the size of the store.
+    stated in this batch also against the mail of that person settled before (an old
+    message synced late). So the work follows the new mail, never the size of the store.
     """
     if not batch:
         return
     mail = dict(batch)
-    if new_loops:  # mail read before the loops stated in this batch (old mail synced late)
+    new_loops: dict[int, dt.datetime] = {}
+    for person, stated_at in L.select(L.person, L.stated_at).where(L.message.in_(list(ids))).tuples():
+        new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
+    if new_loops:  # mail settled before the loops stated in this batch (old mail synced late)
         since = min(new_loops.values())
-        # Driven by the date index: mail since the loop is little, a person's mail can be years of it.
-        # (The cast keeps SQLite's planner off the two-valued ``inferred`` index.)
-        recent = M.select(M.id).where((M.date >= since) & (M.inferred.cast("INTEGER") == 1))
-        query = MA.select(MA.message).join(A).where(MA.message.in_(recent) & A.person.in_(sorted(new_loops))).distinct()
+        # Driven by the (settled, date) index: settled mail since the loop is little, a
+        # person's mail can be years of it; on a first sync none is settled yet.
+        settled = M.select(M.id).where((M.settled == True) & (M.date >= since) & (M.automated == False))  # noqa: E712
+        # Only mail that can close a loop of theirs: theirs to the user, or the user's to them.
+        mine = M.select(M.id).where(M.outgoing == True)  # noqa: E712
+        useful = (MA.role == "from") | (MA.message.in_(mine) & MA.role.in_(("to", "cc")))
+        query = (MA.select(MA.message).join(A)
+                 .where(MA.message.in_(settled) & A.person.in_(sorted(new_loops)) & useful).distinct())
         earlier = [m for (m,) in query.tuples() if m not in batch]
-        mail.update(views(earlier, self_addresses))
+        mail.update(views(earlier, self_addresses, text=False))
     # Mail closes only loops that are not stale by its date (infer.loops.stale_from): the
     # loops stale before the oldest of this mail are left in the database.
     oldest = min(v.date for v in mail.values())
@@ -324,5 +324,5 @@ def reinfer(self_addresses: frozenset[str], workers: int | None = None) -> Heard
     with store.db.atomic():
         store.Fact.delete().execute()
         store.OpenLoop.delete().execute()
-        M.update(inferred=False, words=0, questions=0).execute()
+        M.update(inferred=False, words=0, questions=0, gist="", settled=False).execute()
     return listen(self_addresses, workers=workers)

@@ -123,6 +123,13 @@ class Message(BaseModel):
     words = pw.IntegerField(default=0)  # in the new text only
     questions = pw.IntegerField(default=0)
     inferred = pw.BooleanField(default=False, index=True)
+    # Schema version 4: what closing loops reads of it (syncd.digest.dump_gist; "": not known),
+    # and whether closing loops has read it (syncd.listen.settle).
+    gist = pw.TextField(default="")
+    settled = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("settled", "date"), False),)
 
 
 class Location(BaseModel):
@@ -331,12 +338,27 @@ def _v3_bounces(database: pw.Database) -> None:
     migrate(SchemaMigrator.from_database(database).add_column("address", "bounced_at", UTCDateTimeField(null=True)))
 
 
+def _v4_gist(database: pw.Database) -> None:
+    """Version 4: ``message.gist``, what closing open loops reads of a message (filled in as
+    messages are heard; older rows are read from their body until ``syncd reinfer``), and
+    ``message.settled`` (the rows there are were settled when they were heard)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_column("message", "gist", pw.TextField(default="")),
+        migrator.add_column("message", "settled", pw.BooleanField(default=True)),  # closed by the old listening step
+        migrator.add_index("message", ("settled", "date"), False),
+    )
+
+
 # MIGRATIONS[n] takes a database from schema version n+1 to n+2. A new database is
 # created at the current version from the models; an older one runs the steps it
 # lacks, in order. Never edit a released step; add the next one.
 MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v2_listening,
     _v3_bounces,
+    _v4_gist,
 ]
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 

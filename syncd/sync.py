@@ -14,6 +14,7 @@ hours, and the coming week's meetings are what a briefing needs first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import logging
 import threading
@@ -25,6 +26,7 @@ from typing import Any
 from connectors.base import CALENDAR, MAIL, Connector, Window
 from syncd import identity, store
 from syncd.config import AccountConfig, Config
+from syncd.digest import digest
 from syncd.errors import AuthError, CursorExpired, SyncdError
 from syncd.ingest import CALENDAR as CAL_STREAM
 from syncd.ingest import MAIL as MAIL_STREAM
@@ -115,6 +117,8 @@ def _sync_account(
     ingestor = Ingestor(row, config.self_addresses, now)
     try:
         connector = connector_for(account, config)
+        # Inference is pure: a connector that parses in worker processes hears there too.
+        connector.digest = functools.partial(digest, self_addresses=config.self_addresses)  # type: ignore[misc]
         if CALENDAR in connector.capabilities:
             try:
                 _run_stream(ingestor, connector, CAL_STREAM, result.calendar, now, config, progress, should_stop)
@@ -221,7 +225,8 @@ def derive(now: dt.datetime, self_addresses: frozenset[str], config: Config | No
     with store.db.atomic():
         identity.refresh_automated()
     # The rules compile many patterns on import: only load them when there is mail to read.
-    if store.Message.select().where(store.Message.inferred == False).exists():  # noqa: E712
+    M = store.Message
+    if M.select().where((M.inferred == False) | (M.settled == False)).exists():  # noqa: E712
         from syncd.listen import listen
 
         heard = listen(self_addresses)

@@ -32,17 +32,23 @@ def test_worker_processes_parse_exactly_what_one_process_does(tmp_path: Path) ->
     assert spread == alone
 
 
-def test_workers_are_used_only_for_big_folders(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_one_pool_of_workers_reads_all_new_files_of_all_folders(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Workers start once per sync when the new files of all changed folders together are many
+    (no folder alone need be), and not at all when they are few."""
     import connectors.maildir as maildir
 
     used: list[int] = []
     real = maildir.ordered_map
-    monkeypatch.setattr(maildir, "ordered_map", lambda fn, jobs, workers: (used.append(workers), real(fn, jobs, workers))[1])
+    monkeypatch.setattr(maildir, "ordered_map", lambda fn, jobs, workers, *args: (used.append(workers), real(fn, jobs, workers, *args))[1])
     monkeypatch.setattr(maildir, "cores", lambda: 2)
-    monkeypatch.setattr(maildir, "PARALLEL_MIN", 500)
-    root = bigmaildir.make(tmp_path / "Mail", 900)  # ~630 in INBOX, ~270 in Sent
+    monkeypatch.setattr(maildir, "PARALLEL_MIN", 800)
+    root = bigmaildir.make(tmp_path / "Mail", 900)  # ~630 in INBOX, ~270 in Sent: each under 800
     records, _, _ = _everything(MaildirConnector(root, addresses=(bigmaildir.ME,)))
     assert len(records) == 900 and used == [2]
+    used.clear()
+    small = bigmaildir.make(tmp_path / "Small", 700)
+    records, _, _ = _everything(MaildirConnector(small, addresses=(bigmaildir.ME,)))
+    assert len(records) == 700 and used == []
 
 
 def test_a_settled_directory_is_listed_once_per_change(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -49,6 +49,7 @@ def test_version_1_database_migrates_to_2_keeping_its_rows(database_url: str) ->
     for column in ("words", "questions", "inferred"):
         database.execute_sql(f"ALTER TABLE message DROP COLUMN {column}")
     database.execute_sql("ALTER TABLE address DROP COLUMN bounced_at")  # version 3
+    _drop_version_4(database)
     store.SchemaVersion.delete().execute()
     store.SchemaVersion.create(version=1)
     store.close_db()
@@ -70,18 +71,49 @@ def test_version_2_database_migrates_to_3_keeping_its_addresses(database_url: st
     person = store.Person.create(name="Walter", primary_email="walter@example.com", created=now)
     store.Address.create(email="walter@example.com", name="Walter", person=person, sent_human=3)
     database.execute_sql("ALTER TABLE address DROP COLUMN bounced_at")
+    _drop_version_4(database)
     store.SchemaVersion.delete().execute()
     store.SchemaVersion.create(version=2)
     store.close_db()
 
     database = store.open_db(database_url)
-    assert store.current_version(database) == 3
+    assert store.current_version(database) == store.SCHEMA_VERSION
     assert "bounced_at" in {c.name for c in database.get_columns("address")}
     kept = store.Address.get(store.Address.email == "walter@example.com")
     assert (kept.name, kept.sent_human, kept.person.name, kept.bounced_at) == ("Walter", 3, "Walter", None)
     kept.bounced_at = now
     kept.save()
     assert store.Address.get_by_id(kept.id).bounced_at == now
+
+
+def _drop_version_4(database) -> None:  # type: ignore[no-untyped-def]
+    database.execute_sql("DROP INDEX message_settled_date")
+    for column in ("gist", "settled"):
+        database.execute_sql(f"ALTER TABLE message DROP COLUMN {column}")
+
+
+def test_version_3_database_migrates_to_4_and_reads_old_messages_from_their_body(database_url: str) -> None:
+    """Messages heard before gists were kept: closing loops reads their body, as before; and they
+    count as settled (the listening step of version 3 closed loops as it heard)."""
+    from syncd.listen import views
+
+    database = store.open_db(database_url)
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    store.Message.create(message_id="<old@x>", subject="Deck", date=now, body="Here is the deck, attached.", inferred=True)
+    _drop_version_4(database)
+    store.SchemaVersion.delete().execute()
+    store.SchemaVersion.create(version=3)
+    store.close_db()
+
+    database = store.open_db(database_url)
+    assert store.current_version(database) == store.SCHEMA_VERSION
+    old = store.Message.get(store.Message.message_id == "<old@x>")
+    assert (old.subject, old.inferred, old.gist, old.settled) == ("Deck", True, "", True)
+    (view,) = views([old.id], frozenset(), text=False).values()
+    assert view.gist is None and view.text == "Here is the deck, attached."
+    store.Message.update(gist="d-deck").where(store.Message.id == old.id).execute()
+    (view,) = views([old.id], frozenset(), text=False).values()
+    assert view.text == "" and view.gist is not None and view.gist.delivers and view.gist.topics == {"deck"}
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from .due import _DAY_AFTER, resolve_due  # noqa: F401 - resolve_due is part of this module's API
-from .model import Loop, MessageView
+from .model import Gist, Loop, MessageView
 from .text import new_text, sentences
 
 MAX_GROUP = 4  # mail to more people than this (besides the user) is a broadcast
@@ -131,6 +131,10 @@ _DELIVERY = _rx(
     r"|(?:sent|shared|forwarded)\s+(?:it|them|you)\b)",
 )
 _INTRODUCED = _rx(r"\b(?:meet|introduc(?:e|ing)|connecting\s+you|e-?intro|looping\s+in)\b")
+# Each match of the two patterns above holds one of these (lower case).
+_DELIVERY_WORDS = ("here", "attach", "enclosed", "promised", "find", "see", "sent", "shared", "forwarded", "uploaded",
+                   "added", "signed", "sending")
+_INTRODUCED_WORDS = ("meet", "intro", "connecting", "looping")
 
 # -- addressing: greetings and names ----------------------------------------------------
 
@@ -273,6 +277,20 @@ def _keywords(text: str, drop: str = "") -> frozenset[str]:
     return frozenset(w for w in words if w not in _STOP and w + "s" not in _STOP and w != drop)
 
 
+def gist(m: MessageView) -> Gist:
+    """What ``close_loops`` reads of ``m`` as a later message: its own ``gist`` when it has
+    one, else made from its new text."""
+    if m.gist is not None:
+        return m.gist
+    body = new_text(m.text)
+    low = body.lower()  # the words without which the patterns cannot match: a cheap test first
+    return Gist(
+        topics=_keywords(m.subject + "\n" + body),
+        delivers=m.has_attachments or (any(w in low for w in _DELIVERY_WORDS) and bool(_DELIVERY.search(body))),
+        introduces=any(w in low for w in _INTRODUCED_WORDS) and bool(_INTRODUCED.search(body)),
+    )
+
+
 def _promise_kind(text: str) -> str:
     """"intro", "reply" (any answer delivers it) or "send" (needs a deliverable)."""
     m = _PROMISE.search(text)
@@ -316,32 +334,19 @@ def close_loops(
                 to_person.setdefault(r, []).append(m)
         else:
             from_person.setdefault(m.sender, []).append(m)
-    bodies: dict[str, str] = {}
-    topics: dict[str, frozenset[str]] = {}
-
-    def body(m: MessageView) -> str:
-        if m.message_id not in bodies:
-            bodies[m.message_id] = new_text(m.text)
-        return bodies[m.message_id]
-
-    def about(m: MessageView) -> frozenset[str]:
-        if m.message_id not in topics:
-            topics[m.message_id] = _keywords(m.subject + "\n" + body(m))
-        return topics[m.message_id]
-
-    deliveries: dict[str, bool] = {}
+    gists: dict[str, Gist] = {}
 
     def closes(lp: Loop, kind: str, m: MessageView, until: dt.datetime, words: frozenset[str]) -> bool:
-        if m.message_id not in deliveries:
-            deliveries[m.message_id] = m.has_attachments or bool(_DELIVERY.search(body(m)))
-        delivered = deliveries[m.message_id]
+        g = gists.get(m.message_id)
+        if g is None:
+            g = gists[m.message_id] = gist(m)
         if (m.thread or m.message_id) == lp.thread:
-            return kind in ("question", "reply") or delivered
+            return kind in ("question", "reply") or g.delivers
         if kind == "question":
-            return bool(words & about(m))
+            return bool(words & g.topics)
         if kind == "intro":
-            return bool(_INTRODUCED.search(body(m))) and len(set(m.recipients) - mine) > 1
-        return m.date <= until and delivered and bool(words & about(m))
+            return g.introduces and len(set(m.recipients) - mine) > 1
+        return m.date <= until and g.delivers and bool(words & g.topics)
 
     closed: list[Loop] = []
     for lp in loops:

@@ -12,6 +12,18 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class Gist:
+    """What closing an open loop reads of a later message (``syncd.infer.loops.gist``).
+
+    Made once, where the message is first heard, and kept with the stored message: closing
+    the loops of a busy correspondence then never strips its mail's quotes again."""
+
+    topics: frozenset[str] = frozenset()  # content words of the subject and new text
+    delivers: bool = False  # an attachment, or delivery words ("attached", "here is")
+    introduces: bool = False  # introduction words ("meet", "introducing")
+
+
+@dataclass(frozen=True, slots=True)
 class MessageView:
     """What inference may know of one message.
 
@@ -35,6 +47,7 @@ class MessageView:
     thread: str = ""  # a thread key: the root Message-ID of the conversation
     in_reply_to: str = ""
     has_attachments: bool = False
+    gist: Gist | None = None  # when known; else made from ``text`` when needed
 
     @property
     def recipients(self) -> tuple[str, ...]:
