@@ -38,7 +38,8 @@ M, MA, A = store.Message, store.MessageAddress, store.Address
 F, L = store.Fact, store.OpenLoop
 _FACT_FIELDS = (F.person, F.message, F.kind, F.value, F.key, F.date, F.confidence, F.sensitive, F.sentence,
                 F.source, F.stated_at, F.state, F.natural)
-_LOOP_FIELDS = (L.person, L.message, L.direction, L.kind, L.text, L.due, L.stated_at, L.thread, L.closed_by, L.natural)
+_LOOP_FIELDS = (L.person, L.message, L.direction, L.kind, L.text, L.due, L.stated_at, L.thread, L.closed_by, L.natural,
+                L.address)
 
 
 @dataclass
@@ -173,7 +174,7 @@ def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
         ]
         loop_rows = [
             (people[lp.person], mid, lp.direction, lp.kind, lp.text[:1000], lp.due.isoformat() if lp.due else None,
-             lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text))
+             lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text), lp.person)
             for mid, lp in loops if lp.person in people
         ]
         store.insert_rows(F, _FACT_FIELDS, fact_rows)
@@ -267,12 +268,13 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
         | (L.due >= (oldest - STALE_AFTER_DUE - dt.timedelta(days=1)).date().isoformat())
     )
     people = sorted(_people_of(list(batch)))
-    open_rows: dict[int, list[tuple[int, str, str, str, str, dt.datetime, str, str | None, int]]] = defaultdict(list)
+    open_rows: dict[int, list[tuple[int, str, str, str, str, dt.datetime, str, str | None, int, str]]] = defaultdict(list)
     addresses: dict[int, list[str]] = defaultdict(list)
     for start in range(0, len(people), 400):
         chunk = people[start:start + 400]
         query = (
-            L.select(L.person, L.id, L.direction, L.kind, L.text, M.message_id, L.stated_at, L.thread, L.due, L.message)
+            L.select(L.person, L.id, L.direction, L.kind, L.text, M.message_id, L.stated_at, L.thread, L.due, L.message,
+                     L.address)
             .join(M).where((L.closed_by == "") & L.person.in_(chunk) & closable).order_by(L.id).tuples()
         )
         for person, *row in query:
@@ -282,7 +284,8 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
     if not open_rows:
         return
     batch_ids = {v.message_id for v in batch.values()}
-    used = _addresses_used([r[-1] for rows in open_rows.values() for r in rows], list(open_rows))
+    # Loops stored before version 4 do not know their address: found from their message.
+    used = _addresses_used([r[-2] for rows in open_rows.values() for r in rows if not r[-1]], list(open_rows))
     closed: list[tuple[str, int]] = []
     by_address: dict[str, list[MessageView]] = defaultdict(list)
     for view in mail.values():
@@ -296,9 +299,9 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
             continue
         fallback = sorted(mine)[0] if mine else ""
         loops = [
-            Loop(person=used.get((message, person), fallback), direction=direction, kind=kind, text=text,
+            Loop(person=address or used.get((message, person), fallback), direction=direction, kind=kind, text=text,
                  source=source, stated_at=stated_at, thread=thread, due=dt.date.fromisoformat(due) if due else None)
-            for _, direction, kind, text, source, stated_at, thread, due, message in rows
+            for _, direction, kind, text, source, stated_at, thread, due, message, address in rows
         ]
         closed.extend((loop.closed_by, row[0]) for row, loop in zip(rows, close_loops(loops, later, self_addresses))
                       if loop.closed_by)

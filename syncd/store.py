@@ -259,6 +259,7 @@ class OpenLoop(BaseModel):
     thread = pw.TextField(default="")
     closed_by = pw.TextField(default="")  # the Message-ID that delivered or answered it
     natural = pw.TextField(index=True)
+    address = pw.TextField(default="")  # the person's address it was stated with ("": before version 4)
 
 
 class Feedback(BaseModel):
@@ -341,15 +342,20 @@ def _v3_bounces(database: pw.Database) -> None:
 def _v4_gist(database: pw.Database) -> None:
     """Version 4: ``message.gist``, what closing open loops reads of a message (filled in as
     messages are heard; older rows are read from their body until ``syncd reinfer``), and
-    ``message.settled`` (the rows there are were settled when they were heard)."""
+    ``message.settled`` (the rows there are were settled when they were heard), and
+    ``open_loop.address``."""
     from playhouse.migrate import SchemaMigrator, migrate
 
     migrator = SchemaMigrator.from_database(database)
-    migrate(
+    steps = [
         migrator.add_column("message", "gist", pw.TextField(default="")),
         migrator.add_column("message", "settled", pw.BooleanField(default=True)),  # closed by the old listening step
         migrator.add_index("message", ("settled", "date"), False),
-    )
+    ]
+    # A database older than version 2 got its open_loop table from today's model (``_v2_listening``).
+    if "address" not in {c.name for c in database.get_columns("open_loop")}:
+        steps.append(migrator.add_column("open_loop", "address", pw.TextField(default="")))
+    migrate(*steps)
 
 
 # MIGRATIONS[n] takes a database from schema version n+1 to n+2. A new database is
