@@ -87,6 +87,7 @@ _PROMISE = _rx(
     r"|circle\s+back|confirm|follow\s+up|ask|talk\s+to|see\s+what\s+I\s+can)\b",
 )
 _PROMISE_CUES = ("'ll", "’ll", "will", "shall", "going to", "let me")
+_PROMISE_CUE = re.compile("|".join(map(re.escape, _PROMISE_CUES)))  # one of them, in lower case
 _SEND_KIND = _rx(rf"\b(?:{_SEND_VERBS})")
 _REPLY_KIND = _rx(rf"\b(?:{_REPLY_VERBS}|let\s+me)\b")
 _INTRO_KIND = _rx(rf"\b(?:{_INTRO_VERBS})\b")
@@ -110,6 +111,9 @@ _REPORTED = re.compile(r"[\"“]\s*[^\"“”]*\?\s*[\"”]\W*$")  # asked, "Wha
 _SHORT_OK = _rx(r"^(?:any\s+)?(?:thoughts|ideas|feedback|updates?|news|objections)\b|^sound\s+good",
                 r"|^(?:does\s+)?that\s+work|^ok(?:ay)?\b")
 _QUESTION_CUES = ("you", "please", "pls", "kindly", "lmk", "let me know", "me ", "us ")
+_QUESTION_CUE = re.compile("|".join(map(re.escape, _QUESTION_CUES)))  # one of them, in lower case
+_QUESTION_END = re.compile(r"\?[\s\W]*$")
+_WORD = re.compile(r"\w+")
 _REQUEST = _rx(
     r"^(?:please|pls|kindly)\s+(?:(?:can|could|would)\s+you\s+)?(?:send|forward|share|confirm|let\s+(?:me|us)\s+know",
     r"|get\s+back|call\s+me|give\s+me|get\s+me|reply|respond|rsvp|e-?mail\s+me|review|sign|look\s+(?:at|over)",
@@ -196,20 +200,23 @@ def _clauses(body: str, index: dict[str, str]) -> tuple[set[str] | None, list[st
 
 def _is_question(sentence: str) -> bool:
     s = sentence.strip().strip("\"'()[]*_ ")
-    if "?" not in s and not any(c in s.lower() + " " for c in _QUESTION_CUES):
+    if "?" not in s and not _QUESTION_CUE.search(s.lower() + " "):
+        return False
+    asked = _QUESTION_END.search(s) is not None
+    if not asked and not _REQUEST.search(s):  # the answer below too, found at the cost of one search
         return False
     if _PLEASANTRY.search(s) or _NOT_REQUEST.search(s) or len(s.split()) > MAX_QUESTION_WORDS:
         return False
-    if re.search(r"\?[\s\W]*$", s):
+    if asked:
         if _TAG_QUESTION.search(s) or _REPORTED.search(sentence):
             return False
-        return len(re.findall(r"\w+", s)) >= 3 or bool(_SHORT_OK.search(s))
-    return bool(_REQUEST.search(s))
+        return len(_WORD.findall(s)) >= 3 or bool(_SHORT_OK.search(s))
+    return True
 
 
 def _promise(sentence: str) -> re.Match[str] | None:
     low = sentence.lower()
-    if low.rstrip().endswith("?") or not any(c in low for c in _PROMISE_CUES):
+    if low.rstrip().endswith("?") or not _PROMISE_CUE.search(low):
         return None
     m = _PROMISE.search(sentence)
     return None if m is None or _NOT_PROMISE.search(sentence) else m
