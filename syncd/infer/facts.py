@@ -371,7 +371,8 @@ def extract_facts(msg: MessageView, self_addresses: frozenset[str] | Iterable[st
     if not person:
         return []
     ref = msg.date.date()
-    sents = [" ".join(p.split()) for s in sentences(text) for p in _split_lower(s)]
+    # sentences() gives whitespace-normalised sentences, and so are the pieces _split_lower cuts.
+    sents = [p for s in sentences(text) for p in _split_lower(s)]
     per: list[tuple[str, set[str], list[Hit]]] = []
     for i, s in enumerate(sents):
         lowered = s.lower()

@@ -190,8 +190,10 @@ def _clauses(body: str, index: dict[str, str]) -> tuple[set[str] | None, list[st
         text = _LONE_QMARK.sub(r"\1•", text)
     out: list[str] = []
     for s in sentences(text):
-        parts = _QMARK_SPLIT.split(s) if "?" in s[:-1] else [s]
-        out.extend(" ".join(p.split()) for p in parts if p.strip())
+        if "?" in s[:-1]:
+            out.extend(" ".join(p.split()) for p in _QMARK_SPLIT.split(s) if p.strip())
+        else:
+            out.append(s)  # sentences() are whitespace-normalised already
     return addressed, out
 
 
