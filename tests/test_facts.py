@@ -287,3 +287,16 @@ def test_deterministic_and_clock_free():
         src = path.read_text()
         assert not re.search(r"\b(?:datetime|date)\.(?:now|today|utcnow)\(", src), path
     assert not re.search(r"\b(?:datetime|date)\.(?:now|today|utcnow)\(", (ROOT / "syncd/infer/dates.py").read_text())
+
+
+@pytest.mark.parametrize("text", [
+    "lol that was fun", "Just kidding!", "J/K", "hahaha ok", "it went well", "and/s then",
+    "and/ſ then",  # "ſ" matches "s" when case is ignored: non-ASCII text skips the cheap test
+    "no jo\u212aing",  # the Kelvin sign matches "k" likewise
+    "", "Hehe. We moved to Denver.",
+])
+def test_joke_gate_answers_as_the_joke_pattern(text: str) -> None:
+    from syncd.infer import facts as facts_module
+
+    expected = bool(facts_module._JOKE.search(text))
+    assert facts_module._joking(text, text.lower()) is expected

@@ -327,3 +327,22 @@ def test_mail_after_a_loop_went_stale_does_not_close_it() -> None:
     months = mail("Legal is fine with the cap.", mid="<h@x>", thread="<p@x>", day=120)  # past STALE_PROMISE
     assert close_loops([lp], [soon], ME)[0].closed_by == "<g@x>"
     assert close_loops([lp], [months], ME)[0].closed_by == ""
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    ("Please send me the invoice", True),
+    ("Kindly confirm the dates", True),
+    ("Send me the deck when you can", True),
+    ("I was hoping to send me a note", False),  # "send ... me" only counts at the start
+    ("Could you look at the draft", True),
+    ("Let me know what you think", True),
+    ("Let me know if you have any questions", False),
+    ("lmk", True),
+    ("Would it be possible to move it", True),
+    ("I'd appreciate if you could call", True),
+    ("We would love your thoughts on it", True),
+    ("The weather is nice", False),
+    ("Thanks, please", False),
+])
+def test_requests(sentence: str, asked: bool) -> None:
+    assert loops_module._request(sentence) is asked

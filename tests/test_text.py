@@ -354,3 +354,15 @@ def test_pathological_input_is_linear() -> None:
     new_text(body)
     sentences(body)
     assert time.perf_counter() - t0 < 2.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab Q.!?…\"')\n\t-1", max_size=80),
+    st.text(alphabet="ab Q.!?…\"')\n\t-1", max_size=80),
+)
+def test_sentences_are_split_paragraph_by_paragraph(a: str, b: str) -> None:
+    """Each paragraph is split on its own (and cached), so a blank line between two texts
+    gives the sentences of one, then of the other, whatever was split before."""
+    assert sentences(f"{a}\n\n{b}") == sentences(a) + sentences(b)
+    assert sentences(f"{b}\n\n{a}") == sentences(b) + sentences(a)

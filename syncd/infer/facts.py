@@ -25,6 +25,7 @@ clause around a match is negated ("I'm not a fan of") or hypothetical ("if I wer
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
@@ -56,6 +57,7 @@ def _index(rules: Sequence[Rule]) -> dict[str, tuple[int, ...]]:
 # only this far, which keeps the cost of one message bounded.
 _MAX_CHARS = 20_000
 _INDEX = {id(FIRST_RULES): _index(FIRST_RULES), id(SECOND_RULES): _index(SECOND_RULES)}
+_TRIGGERS = {key: frozenset(index) for key, index in _INDEX.items()}
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 # First-person rules only run on sentences with a first-person word, except these, which
 # also read subjectless sentences ("Go Pats!", "Lifelong Sox fan here", "off to Japan ...").
@@ -65,6 +67,8 @@ _SUBJECTLESS = frozenset({"go_team", "chant", "fan", "heading", "grad_of", "new_
 _QUOTE_GUARD = re.compile(
     r"^\s*(?:>|.{0,160}\bwrote:\s*$|-*\s*original message\s*-*\s*$|-{2,}\s*(?:forwarded message|inline attachment"
     r" follows)|begin forwarded message|_{5,}\s*$|\*{10,}\s*$|from:\s*\S.*$|sent from my \w+)", re.IGNORECASE)
+# What a line _clean_body cuts at holds one of these (lower-cased), "__" or "**".
+_QUOTE_HINTS = (">", "wrote:", "message", "forwarded", "attachment", "from:", "sent from")
 _SIGNOFF = re.compile(
     r"^\s*(?:best|thanks|thank you|many thanks|regards|best regards|kind regards|warm regards|warmly|cheers"
     r"|all the best|love|with love|xo+|hugs|take care|talk soon|sincerely|yours|with gratitude|later)\b[\w ]{0,12}[,.!]?\s*$",
@@ -92,6 +96,16 @@ def _split_lower(sentence: str) -> list[str]:
     parts.append(sentence[start:])
     return [p for p in parts if p.strip()]
 _JOKE = re.compile(r"\b(?:just\s+kidding|kidding|jk|j/k|joking|lol|lmao|rofl|haha+|hehe|/s)\b", re.IGNORECASE)
+# A word every _JOKE match holds, searched in the lower-cased sentence: far cheaper than _JOKE.
+# Only used on ASCII text, where IGNORECASE matching is exactly matching the lower-cased text
+# (elsewhere "ſ" matches "s" and "K", the Kelvin sign, matches "k").
+_JOKE_GATE = re.compile(r"kidding|jk|j/k|joking|lol|lmao|rofl|haha|hehe|/s")
+
+
+def _joking(sentence: str, lowered: str) -> bool:
+    if sentence.isascii() and not _JOKE_GATE.search(lowered):
+        return False
+    return bool(_JOKE.search(sentence))
 _RETRACT = re.compile(r"\b(?:just\s+kidding|kidding|jk|j/k|joking)\b", re.IGNORECASE)
 _HYPO = re.compile(
     r"\b(?:if|unless|would|wish|imagine|suppose|supposing|pretend|hypothetically|someday|some\s+day|one\s+day"
@@ -130,14 +144,17 @@ _PET_WORDS = frozenset(w for s in lex.SPECIES for w in s.split())
 
 def _clean_body(text: str, sender_name: str) -> str:
     """Cut what new_text missed: quote headers, sign-offs and signature blocks."""
-    lines = text.replace("\u2019", "'").replace("\u00a0", " ").splitlines()
-    for i, line in enumerate(lines):
-        low = line.lower()
-        if (line.lstrip().startswith(">") or "wrote:" in low or "message" in low or "forwarded" in low
-                or "attachment" in low or "__" in line or "**" in line or low.lstrip().startswith(("from:", "sent from"))) \
-                and _QUOTE_GUARD.match(line):
-            lines = lines[:i]
-            break
+    text = text.replace("\u2019", "'").replace("\u00a0", " ")
+    lines = text.splitlines()
+    low_text = text.lower()
+    if "__" in text or "**" in text or any(hint in low_text for hint in _QUOTE_HINTS):  # else no line is one
+        for i, line in enumerate(lines):
+            low = line.lower()
+            if (line.lstrip().startswith(">") or "wrote:" in low or "message" in low or "forwarded" in low
+                    or "attachment" in low or "__" in line or "**" in line or low.lstrip().startswith(("from:", "sent from"))) \
+                    and _QUOTE_GUARD.match(line):
+                lines = lines[:i]
+                break
     names = {n.lower() for n in sender_name.replace(",", " ").split() if len(n) > 1}
     full = " ".join(sender_name.split()).lower()
     nonempty = [i for i, line in enumerate(lines) if line.strip()]
@@ -214,19 +231,24 @@ def _blocked(sentence: str, span: tuple[int, int], allow_negation: bool) -> bool
 
 def _tokens(lowered: str) -> set[str]:
     tokens = set(_TOKEN.findall(lowered))
-    return tokens | {t.split("'")[0] for t in tokens if "'" in t}
+    if "'" in lowered:
+        tokens.update([t.split("'")[0] for t in tokens if "'" in t])
+    return tokens
 
 
-def _sentence_hits(sentence: str, ctx: Ctx, rules: Sequence[Rule], tokens: set[str]) -> list[Hit]:
+def _sentence_hits(sentence: str, lowered: str, tokens: set[str], rules: Sequence[Rule],
+                   ref: dt.date, next_sentence: str) -> list[Hit]:
+    """The hits of ``rules`` in one sentence (``lowered`` is ``sentence.lower()``)."""
     index = _INDEX[id(rules)]
-    woken = sorted({i for t in tokens for i in index.get(t, ())})
-    if not woken:
+    triggered = tokens & _TRIGGERS[id(rules)]
+    if not triggered:
         return []
-    lowered = sentence.lower()
+    if _IF_START.match(lowered) or _joking(sentence, lowered):
+        return []
+    woken = sorted({i for t in triggered for i in index[t]})
     personal = rules is SECOND_RULES or not _FIRST_PERSON.isdisjoint(tokens)
-    if _IF_START.match(lowered) or _JOKE.search(sentence):
-        return []
     hits: list[Hit] = []
+    ctx: Ctx | None = None  # made for the first match only: most sentences have none
     for i in woken:
         rule = rules[i]
         if not (personal or rule.name in _SUBJECTLESS) or (rule.needs and rule.needs.isdisjoint(tokens)):
@@ -234,6 +256,8 @@ def _sentence_hits(sentence: str, ctx: Ctx, rules: Sequence[Rule], tokens: set[s
         for m in rule.regex.finditer(sentence):
             if _blocked(sentence, m.span(), rule.allow_negation):
                 continue
+            if ctx is None:
+                ctx = Ctx(sentence, ref, next_sentence)
             hits.extend(h for h in rule.build(m, ctx) if h.value)
     return hits
 
@@ -347,12 +371,13 @@ def extract_facts(msg: MessageView, self_addresses: frozenset[str] | Iterable[st
     if not person:
         return []
     ref = msg.date.date()
-    sents = [" ".join(p.split()) for s in sentences(text) for p in _split_lower(s)]
+    # sentences() gives whitespace-normalised sentences, and so are the pieces _split_lower cuts.
+    sents = [p for s in sentences(text) for p in _split_lower(s)]
     per: list[tuple[str, set[str], list[Hit]]] = []
     for i, s in enumerate(sents):
-        tokens = _tokens(s.lower())
-        ctx = Ctx(s, ref, sents[i + 1] if i + 1 < len(sents) else "")
-        per.append((s, tokens, _sentence_hits(s, ctx, rules, tokens)))
+        lowered = s.lower()
+        tokens = _tokens(lowered)
+        per.append((s, tokens, _sentence_hits(s, lowered, tokens, rules, ref, sents[i + 1] if i + 1 < len(sents) else "")))
     return [Fact(person=person, kind=h.kind, value=h.value, key=h.key, source=msg.message_id,
                  stated_at=ref, sentence=s[:300], confidence=round(h.confidence, 2), date=h.date,
                  sensitive=h.sensitive)

@@ -87,6 +87,7 @@ _PROMISE = _rx(
     r"|circle\s+back|confirm|follow\s+up|ask|talk\s+to|see\s+what\s+I\s+can)\b",
 )
 _PROMISE_CUES = ("'ll", "’ll", "will", "shall", "going to", "let me")
+_PROMISE_CUE = re.compile("|".join(map(re.escape, _PROMISE_CUES)))  # one of them, in lower case
 _SEND_KIND = _rx(rf"\b(?:{_SEND_VERBS})")
 _REPLY_KIND = _rx(rf"\b(?:{_REPLY_VERBS}|let\s+me)\b")
 _INTRO_KIND = _rx(rf"\b(?:{_INTRO_VERBS})\b")
@@ -110,16 +111,24 @@ _REPORTED = re.compile(r"[\"“]\s*[^\"“”]*\?\s*[\"”]\W*$")  # asked, "Wha
 _SHORT_OK = _rx(r"^(?:any\s+)?(?:thoughts|ideas|feedback|updates?|news|objections)\b|^sound\s+good",
                 r"|^(?:does\s+)?that\s+work|^ok(?:ay)?\b")
 _QUESTION_CUES = ("you", "please", "pls", "kindly", "lmk", "let me know", "me ", "us ")
-_REQUEST = _rx(
-    r"^(?:please|pls|kindly)\s+(?:(?:can|could|would)\s+you\s+)?(?:send|forward|share|confirm|let\s+(?:me|us)\s+know",
+_QUESTION_CUE = re.compile("|".join(map(re.escape, _QUESTION_CUES)))  # one of them, in lower case
+_QUESTION_END = re.compile(r"\?[\s\W]*$")
+_WORD = re.compile(r"\w+")
+# A request: one at the start of the sentence, or one anywhere after a word boundary. Two
+# patterns rather than one "^...|\b...|^...": with every alternative behind one "\b" the
+# search costs a third as much.
+_REQUEST_START = _rx(
+    r"(?:please|pls|kindly)\s+(?:(?:can|could|would)\s+you\s+)?(?:send|forward|share|confirm|let\s+(?:me|us)\s+know",
     r"|get\s+back|call\s+me|give\s+me|get\s+me|reply|respond|rsvp|e-?mail\s+me|review|sign|look\s+(?:at|over)",
     r"|take\s+a\s+look|check|advise\s+(?:me|us)|tell\s+me|remind\s+me|ping\s+me|text\s+me|update\s+me|approve)\b",
-    r"|\b(?:let\s+me\s+know|lmk)\b(?!\s+if\s+(?:you\s+)?(?:have|need|there|I\s+can|we\s+can|anything|any",
+    r"|(?:send|forward|share|shoot|email|give|ping|tell|remind|text)\s+(?:me|us)\b",
+)
+_REQUEST_ANY = _rx(
+    r"\b(?:(?:let\s+me\s+know|lmk)\b(?!\s+if\s+(?:you\s+)?(?:have|need|there|I\s+can|we\s+can|anything|any",
     r"|you['’]d\s+like|you\s+would\s+like|you\s+want|that\s+helps|this\s+helps|it\s+helps))",
-    r"|\b(?:can|could|would)\s+you\b|\bI\s+was\s+wondering\s+if\b|\bwould\s+it\s+be\s+possible\b",
-    r"|\bI['’]?d\s+(?:appreciate|be\s+grateful)\s+if\s+you\b|^(?:send|forward|share|shoot|email|give|ping|tell",
-    r"|remind|text)\s+(?:me|us)\b|\b(?:would|I['’]?d)\s+love\s+(?:your|to\s+(?:hear|get|have)\s+your)",
-    r"\s+(?:thoughts|feedback|input|take|opinion|views|advice)\b",
+    r"|(?:can|could|would)\s+you\b|I\s+was\s+wondering\s+if\b|would\s+it\s+be\s+possible\b",
+    r"|I['’]?d\s+(?:appreciate|be\s+grateful)\s+if\s+you\b|(?:would|I['’]?d)\s+love\s+(?:your|to\s+(?:hear|get|have)\s+your)",
+    r"\s+(?:thoughts|feedback|input|take|opinion|views|advice)\b)",
 )
 _NOT_REQUEST = _rx(r"\b(?:feel\s+free|don['’]t\s+hesitate|do\s+not\s+hesitate|no\s+rush|no\s+need\s+to)\b",
                    r"|\blet\s+me\s+know\s+if\s+(?:you\s+)?(?:have|need|there|anything|any)\b")
@@ -190,8 +199,10 @@ def _clauses(body: str, index: dict[str, str]) -> tuple[set[str] | None, list[st
         text = _LONE_QMARK.sub(r"\1•", text)
     out: list[str] = []
     for s in sentences(text):
-        parts = _QMARK_SPLIT.split(s) if "?" in s[:-1] else [s]
-        out.extend(" ".join(p.split()) for p in parts if p.strip())
+        if "?" in s[:-1]:
+            out.extend(" ".join(p.split()) for p in _QMARK_SPLIT.split(s) if p.strip())
+        else:
+            out.append(s)  # sentences() are whitespace-normalised already
     return addressed, out
 
 
@@ -200,20 +211,27 @@ def _clauses(body: str, index: dict[str, str]) -> tuple[set[str] | None, list[st
 
 def _is_question(sentence: str) -> bool:
     s = sentence.strip().strip("\"'()[]*_ ")
-    if "?" not in s and not any(c in s.lower() + " " for c in _QUESTION_CUES):
+    if "?" not in s and not _QUESTION_CUE.search(s.lower() + " "):
+        return False
+    asked = _QUESTION_END.search(s) is not None
+    if not asked and not _request(s):  # the answer below too, found at the cost of one search
         return False
     if _PLEASANTRY.search(s) or _NOT_REQUEST.search(s) or len(s.split()) > MAX_QUESTION_WORDS:
         return False
-    if re.search(r"\?[\s\W]*$", s):
+    if asked:
         if _TAG_QUESTION.search(s) or _REPORTED.search(sentence):
             return False
-        return len(re.findall(r"\w+", s)) >= 3 or bool(_SHORT_OK.search(s))
-    return bool(_REQUEST.search(s))
+        return len(_WORD.findall(s)) >= 3 or bool(_SHORT_OK.search(s))
+    return True
+
+
+def _request(s: str) -> bool:
+    return _REQUEST_START.match(s) is not None or _REQUEST_ANY.search(s) is not None
 
 
 def _promise(sentence: str) -> re.Match[str] | None:
     low = sentence.lower()
-    if low.rstrip().endswith("?") or not any(c in low for c in _PROMISE_CUES):
+    if low.rstrip().endswith("?") or not _PROMISE_CUE.search(low):
         return None
     m = _PROMISE.search(sentence)
     return None if m is None or _NOT_PROMISE.search(sentence) else m

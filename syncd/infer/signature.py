@@ -292,11 +292,9 @@ def _ends(lines: list[str], count: int) -> tuple[int, list[int]]:
     if not tail:
         return -1, []
     tail.reverse()
-    first = tail[0]
-    while k >= 0:
-        if lines[k] and not lines[k].isspace():
-            first = k
-        k -= 1
+    first = 0  # the first non-blank line: looked for from the top, where it usually is
+    while first < tail[0] and (not lines[first] or lines[first].isspace()):
+        first += 1
     return first, tail
 
 

@@ -78,8 +78,10 @@ def split_signoff(body: str) -> tuple[str, str]:
 # --- sentences -------------------------------------------------------------
 
 _BULLET = re.compile(r"[ \t]*(?:[-*•·‣–>]|\d{1,3}[.)]|[a-zA-Z][)])[ \t]+\S")
+# "[.!?…][.!?…]*" rather than "[.!?…]+": same matches, but a pattern that opens with a
+# character set lets the regex engine skip straight to the next candidate character.
 _BOUNDARY = re.compile(
-    r"([.!?…]+)([\"')\]’”]*)[ \t]+(?=[\"'(\[‘“]?[^\W_])"
+    r"([.!?…][.!?…]*)([\"')\]’”]*)[ \t]+(?=[\"'(\[‘“]?[^\W_])"
 )
 _ABBREV = frozenset(
     ["mr", "mrs", "ms", "mx", "dr", "st", "jr", "sr", "prof", "rev", "hon", "gen", "col", "capt", "lt", "sgt", "gov", "sen", "rep", "pres", "vs", "v", "e.g", "i.e", "cf", "u.s", "u.k", "u.s.a", "u.n", "p.s", "p.p.s", "inc", "ltd", "co", "corp", "no", "nos", "vol", "fig", "approx", "dept", "ave", "blvd", "rd", "mt", "ft", "ca", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"]
@@ -150,15 +152,25 @@ def sentences(text: str) -> list[str]:
 def _sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for unit in _units(text):
-        start = 0
-        for m in _BOUNDARY.finditer(unit):
-            if _no_break(unit, m):
-                continue
-            seg = unit[start : m.end(2)].strip()
-            if seg:
-                out.append(" ".join(seg.split()))
-            start = m.end()
-        seg = unit[start:].strip()
+        out.extend(_unit_sentences(unit))
+    return tuple(out)
+
+
+# A paragraph's sentences do not depend on the rest of the text, and the texts a message is
+# read as (its new text; that text cleaned for facts; with the greeting cut for loops) share
+# most paragraphs: each paragraph is split once.
+@functools.lru_cache(maxsize=512)
+def _unit_sentences(unit: str) -> tuple[str, ...]:
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(unit):
+        if _no_break(unit, m):
+            continue
+        seg = unit[start : m.end(2)].strip()
         if seg:
             out.append(" ".join(seg.split()))
+        start = m.end()
+    seg = unit[start:].strip()
+    if seg:
+        out.append(" ".join(seg.split()))
     return tuple(out)
