@@ -20,8 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-import peewee as pw
-
 from syncd import store
 from syncd.digest import Digest, dump_gist, hear_views, load_gist
 from syncd.infer.fact_resolve import resolve
@@ -32,6 +30,8 @@ from syncd.parallel import cores, ordered_map
 log = logging.getLogger(__name__)
 
 BATCH = 300
+# Settling a batch reads the open loops of everyone in it: big batches read each loop fewer times.
+SETTLE_BATCH = 2000
 POOL_MIN = 2000  # below this many messages, starting worker processes costs more than it saves
 _WORD = re.compile(r"\w+")
 M, MA, A = store.Message, store.MessageAddress, store.Address
@@ -59,46 +59,47 @@ def loop_natural(source: str, direction: str, kind: str, text: str) -> str:
     return f"{source}|{direction}|{kind}|{' '.join(_WORD.findall(text.lower()))[:120]}"
 
 
+_VIEW_ROLES = "SELECT ma.message_id, ma.role, a.email, a.name FROM message_address ma JOIN address a ON a.id = ma.address_id WHERE ma.message_id IN ({ids})"
+_VIEW_MESSAGES = ("SELECT id, message_id, date, {body}, subject, outgoing, automated, thread, in_reply_to, attachments, gist"
+                  " FROM message WHERE id IN ({{ids}})")
+
+
 def views(message_ids: Sequence[int], self_addresses: frozenset[str], text: bool = True) -> dict[int, MessageView]:
-    """MessageViews for stored messages, addresses resolved in one query per chunk.
+    """MessageViews for stored messages (those with a date), read straight from the driver.
 
     ``text=False`` (closing loops): a message's body is read only when its gist is not
     stored."""
-    body = M.body if text else pw.Case(None, [(M.gist == "", M.body)], "")
+    roles: dict[int, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for message_id, role, email, name in store.rows_in(_VIEW_ROLES, message_ids):
+        roles[message_id][role].append((email, name))
+    sql = _VIEW_MESSAGES.format(body="body" if text else "CASE WHEN gist = '' THEN body ELSE '' END")
+    when = M.date.python_value
     out: dict[int, MessageView] = {}
-    for start in range(0, len(message_ids), 400):
-        chunk = list(message_ids[start:start + 400])
-        roles: dict[int, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-        query = (
-            MA.select(MA.message, MA.role, A.email, A.name).join(A).where(MA.message.in_(chunk)).tuples()
+    for pk, message_id, date, body, subject, outgoing, automated, thread, in_reply_to, attachments, gist in store.rows_in(
+        sql, message_ids
+    ):
+        if date is None:
+            continue
+        r = roles[pk]
+        sender, sender_name = (r["from"][0] if r["from"] else ("", ""))
+        everyone = r["from"] + r["to"] + r["cc"]
+        out[pk] = MessageView(
+            message_id=message_id,
+            date=when(date),
+            sender=sender,
+            text=body,
+            subject=subject,
+            sender_name=sender_name,
+            to=tuple(e for e, _ in r["to"]),
+            cc=tuple(e for e, _ in r["cc"]),
+            names=tuple((e, n) for e, n in everyone if n),
+            outgoing=bool(outgoing) or sender in self_addresses,
+            automated=bool(automated),
+            thread=thread,
+            in_reply_to=in_reply_to,
+            has_attachments=bool(attachments),
+            gist=load_gist(gist),
         )
-        for message_id, role, email, name in query:
-            roles[message_id][role].append((email, name))
-        columns = (M.id, M.message_id, M.date, body.alias("body"), M.subject, M.outgoing, M.automated, M.thread,
-                   M.in_reply_to, M.attachments, M.gist)
-        for m in M.select(*columns).where(M.id.in_(chunk)).namedtuples():
-            if m.date is None:
-                continue
-            r = roles[m.id]
-            sender, sender_name = (r["from"][0] if r["from"] else ("", ""))
-            everyone = r["from"] + r["to"] + r["cc"]
-            out[m.id] = MessageView(
-                message_id=m.message_id,
-                date=m.date,
-                sender=sender,
-                text=m.body,
-                subject=m.subject,
-                sender_name=sender_name,
-                to=tuple(e for e, _ in r["to"]),
-                cc=tuple(e for e, _ in r["cc"]),
-                names=tuple((e, n) for e, n in everyone if n),
-                outgoing=m.outgoing or sender in self_addresses,
-                automated=m.automated,
-                thread=m.thread,
-                in_reply_to=m.in_reply_to,
-                has_attachments=bool(m.attachments),
-                gist=load_gist(m.gist),
-            )
     return out
 
 
@@ -149,11 +150,11 @@ def settle(self_addresses: frozenset[str]) -> int:
     batch settled in its own transaction; their gists stand for their bodies."""
     query = M.select(M.id).where(M.settled == False).order_by(M.date, M.id)  # noqa: E712
     ids = [m for (m,) in query.tuples()]
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start:start + BATCH]
+    for start in range(0, len(ids), SETTLE_BATCH):
+        batch = ids[start:start + SETTLE_BATCH]
         with store.db.atomic():
             close_open_loops(views(batch, self_addresses, text=False), batch, self_addresses)
-            M.update(settled=True).where(M.id.in_(batch)).execute()
+            store.update_rows(M, [M.settled], [(True, m) for m in batch])
     return len(ids)
 
 
@@ -192,8 +193,8 @@ def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
 
 
 def _people_of(message_ids: Sequence[int]) -> set[int]:
-    query = A.select(A.person).join(MA).where(MA.message.in_(list(message_ids))).distinct().tuples()
-    return {p for (p,) in query}
+    sql = "SELECT DISTINCT a.person_id FROM message_address ma JOIN address a ON a.id = ma.address_id WHERE ma.message_id IN ({ids})"
+    return {p for (p,) in store.rows_in(sql, message_ids)}
 
 
 def _as_fact(row: store.Fact, email: str) -> Fact:
@@ -246,7 +247,8 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
         return
     mail = dict(batch)
     new_loops: dict[int, dt.datetime] = {}
-    for person, stated_at in L.select(L.person, L.stated_at).where(L.message.in_(list(ids))).tuples():
+    for person, stated_at in store.rows_in("SELECT person_id, stated_at FROM open_loop WHERE message_id IN ({ids})", ids):
+        stated_at = L.stated_at.python_value(stated_at)
         new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
     if new_loops:  # mail settled before the loops stated in this batch (old mail synced late)
         since = min(new_loops.values())
