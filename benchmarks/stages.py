@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from syncd.infer.hear import hear  # noqa: E402
 from syncd.digest import record_view  # noqa: E402
+from syncd.infer.hear import hear  # noqa: E402
 from syncd.mime import ParseError, parse_message  # noqa: E402
 
 

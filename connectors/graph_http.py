@@ -65,6 +65,8 @@ def _error_of(response: requests.Response) -> tuple[str, str]:
 
 def _retry_after(headers: Any, fallback: float) -> float:
     value = (headers or {}).get("Retry-After") or (headers or {}).get("retry-after")
+    if value is None:
+        return fallback
     try:
         return min(max(float(value), 0.0), MAX_RETRY_AFTER)
     except (TypeError, ValueError):

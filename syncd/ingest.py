@@ -21,16 +21,18 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from connectors.base import EventBatch, EventRecord, Failure, MailBatch, MailRecord, flags_etag
-from syncd import bounces, store
+from connectors.base import EventBatch, EventRecord, MailBatch, MailRecord, flags_etag
+from syncd import bounces, bulk, store
+from syncd.bulk import chunks
 from syncd.digest import Digest, thread_key
 from syncd.identity import Directory, is_automated_message
 from syncd.known import KnownMail
+from syncd.meetings import derive_meeting
+from syncd.quarantine import QuarantineBook
 
 log = logging.getLogger(__name__)
 
 MAIL, CALENDAR = "mail", "calendar"
-_CHUNK = 400  # keeps IN (...) lists under SQLite's variable limit
 
 
 @dataclass
@@ -51,11 +53,6 @@ class Counts:
         return {"added": self.added, "updated": self.updated, "deleted": self.deleted, "quarantined": self.quarantined}
 
 
-def _chunks(items: Sequence[str], size: int = _CHUNK) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 class Ingestor:
     """Applies one account's batches to the store."""
 
@@ -64,7 +61,7 @@ class Ingestor:
         self.self_addresses = self_addresses
         self.now = now
         self.directory = Directory(self_addresses, now)
-        self._quarantined: dict[str, set[str]] | None = None
+        self.quarantine = QuarantineBook(account, now)
 
     # -- state -----------------------------------------------------------------
 
@@ -104,8 +101,8 @@ class Ingestor:
                     .execute()
                 )
                 counts.updated += updated
-            counts.quarantined += self._quarantine(MAIL, batch.failures)
-            self._clear_named(MAIL, batch.cleared, batch.failures)
+            counts.quarantined += self.quarantine.record(MAIL, batch.failures)
+            self.quarantine.clear_named(MAIL, batch.cleared, batch.failures)
             digests = dict(zip((r.provider_id for r in batch.records), batch.digests))
             added, updated = self._upsert_messages(batch.records, generation, digests)
             counts.added += added
@@ -123,35 +120,12 @@ class Ingestor:
             return 0
         deleted = 0
         message_ids: list[int] = []
-        for chunk in _chunks(provider_ids):
+        for chunk in chunks(provider_ids):
             where = (store.Location.account == self.account) & store.Location.provider_id.in_(list(chunk))
             message_ids.extend(m for (m,) in store.Location.select(store.Location.message).where(where).tuples())
             deleted += store.Location.delete().where(where).execute()
         delete_orphans(message_ids)
         return deleted
-
-    def _quarantine(self, stream: str, failures: Sequence[Failure]) -> int:
-        if failures and self._quarantined is not None:
-            self._quarantined.setdefault(stream, set()).update(f.provider_id for f in failures)
-        for failure in failures:
-            log.warning("quarantined %s: %s", failure.source, failure.error)
-            (
-                store.Quarantine.insert(
-                    account=self.account, stream=stream, provider_id=failure.provider_id,
-                    source=failure.source, error=failure.error, first_seen=self.now, last_seen=self.now,
-                )
-                .on_conflict(
-                    conflict_target=[store.Quarantine.account, store.Quarantine.stream, store.Quarantine.provider_id],
-                    update={
-                        store.Quarantine.error: failure.error,
-                        store.Quarantine.source: failure.source,
-                        store.Quarantine.last_seen: self.now,
-                        store.Quarantine.attempts: store.Quarantine.attempts + 1,
-                    },
-                )
-                .execute()
-            )
-        return len(failures)
 
     def _upsert_messages(
         self, records: Sequence[MailRecord], generation: int, digests: dict[str, Digest] | None = None
@@ -160,7 +134,7 @@ class Ingestor:
             return 0, 0
         pids = [r.provider_id for r in records]
         existing_locations: dict[str, tuple[int, str, str, int, int]] = {}
-        for chunk in _chunks(pids):
+        for chunk in chunks(pids):
             query = store.Location.select(
                 store.Location.provider_id, store.Location.id, store.Location.etag,
                 store.Location.folder, store.Location.message, store.Location.generation,
@@ -169,7 +143,7 @@ class Ingestor:
                 existing_locations[pid] = (lid, etag, folder, message, gen)
         mids = list({r.message_id for r in records})
         existing_messages: dict[str, int] = {}
-        for chunk in _chunks(mids):
+        for chunk in chunks(mids):
             query = store.Message.select(store.Message.message_id, store.Message.id).where(
                 store.Message.message_id.in_(list(chunk))
             )
@@ -203,8 +177,8 @@ class Ingestor:
                 ).where(store.Location.id == lid).execute()
                 updated += changed
         L = store.Location
-        store.insert_rows(L, [L.account, L.provider_id, L.message, L.folder, L.etag, L.generation], new_locations, ignore=True)
-        self._clear_quarantine(MAIL, pids)
+        bulk.insert_rows(L, [L.account, L.provider_id, L.message, L.folder, L.etag, L.generation], new_locations, ignore=True)
+        self.quarantine.clear(MAIL, pids)
         return added, updated
 
     _MESSAGE_FIELDS = (
@@ -237,9 +211,9 @@ class Ingestor:
                 record.size,
             ))
         M = store.Message
-        store.insert_rows(M, self._MESSAGE_FIELDS, rows)
+        bulk.insert_rows(M, self._MESSAGE_FIELDS, rows)
         ids: dict[str, int] = {}
-        for chunk in _chunks([r.message_id for r in records]):
+        for chunk in chunks([r.message_id for r in records]):
             ids.update(store.Message.select(store.Message.message_id, store.Message.id)
                        .where(store.Message.message_id.in_(list(chunk))).tuples())
         links, touches = [], []
@@ -277,12 +251,12 @@ class Ingestor:
             elif sender is not None and not sender.is_self and not sender.automated:
                 touches.append((sender.person_id, "received", record.date, pk, record.subject[:300]))
         MA, T = store.MessageAddress, store.Touchpoint
-        store.insert_rows(MA, [MA.message, MA.address, MA.role], links, ignore=True)
+        bulk.insert_rows(MA, [MA.message, MA.address, MA.role], links, ignore=True)
         bounces.refresh(reported)
         bounces.refresh(senders - reported, bounced_only=True)
-        store.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
-        store.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
-        store.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
+        bulk.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
+        bulk.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
+        bulk.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
         self._keep_digests(ids, [(record, outgoing, automated) for record, _, outgoing, automated in facts], digests)
         return ids
 
@@ -301,52 +275,6 @@ class Ingestor:
 
             keep(list(found), found, Heard())
 
-    def _clear_quarantine(self, stream: str, provider_ids: Sequence[str]) -> None:
-        """Items that now read cleanly leave quarantine. A quarantined id also covers
-        the ids under it (``UID`` covers ``UID/2024-03-05T09:00:00Z``)."""
-        if self._quarantined is None:
-            query = store.Quarantine.select(store.Quarantine.stream, store.Quarantine.provider_id).where(
-                store.Quarantine.account == self.account
-            )
-            self._quarantined = {}
-            for s, pid in query.tuples():
-                self._quarantined.setdefault(s, set()).add(pid)
-        held = self._quarantined.get(stream)
-        if not held:
-            return
-        cleared = set()
-        for pid in provider_ids:
-            if pid in held:
-                cleared.add(pid)
-            elif "/" in pid:
-                parts = pid.split("/")
-                cleared.update(p for i in range(1, len(parts)) if (p := "/".join(parts[:i])) in held)
-        if not cleared:
-            return
-        held -= cleared
-        for chunk in _chunks(sorted(cleared)):
-            store.Quarantine.delete().where(
-                (store.Quarantine.account == self.account)
-                & (store.Quarantine.stream == stream)
-                & store.Quarantine.provider_id.in_(list(chunk))
-            ).execute()
-
-    def _clear_named(self, stream: str, names: Sequence[str], failures: Sequence[Failure]) -> None:
-        """Quarantined items whose id or source the batch names as clean leave quarantine,
-        but not the failures this same batch reports."""
-        if not names:
-            return
-        Q, again = store.Quarantine, {f.provider_id for f in failures}
-        where = (Q.account == self.account) & (Q.stream == stream)
-        gone: list[str] = []
-        for chunk in _chunks(sorted(set(names))):
-            query = Q.select(Q.provider_id).where(where & (Q.provider_id.in_(list(chunk)) | Q.source.in_(list(chunk))))
-            gone += [pid for (pid,) in query.tuples() if pid not in again]
-        for chunk in _chunks(gone):
-            Q.delete().where(where & Q.provider_id.in_(list(chunk))).execute()
-        if self._quarantined is not None:
-            self._quarantined.get(stream, set()).difference_update(gone)
-
     # -- calendar ----------------------------------------------------------------
 
     def apply_events(self, batch: EventBatch, state: store.SyncState, first_full: bool = False) -> Counts:
@@ -354,15 +282,15 @@ class Ingestor:
         with store.db.atomic():
             generation = self._generation(state, batch.full, first_full)
             counts.deleted += self._delete_events(list(batch.deleted))
-            counts.quarantined += self._quarantine(CALENDAR, batch.failures)
-            self._clear_named(CALENDAR, batch.cleared, batch.failures)
+            counts.quarantined += self.quarantine.record(CALENDAR, batch.failures)
+            self.quarantine.clear_named(CALENDAR, batch.cleared, batch.failures)
             for record in batch.records:
                 outcome = self._upsert_event(record, generation)
                 if outcome == "added":
                     counts.added += 1
                 elif outcome == "updated":
                     counts.updated += 1
-            self._clear_quarantine(CALENDAR, [r.provider_id for r in batch.records])
+            self.quarantine.clear(CALENDAR, [r.provider_id for r in batch.records])
             if batch.complete and batch.full:
                 stale = store.Event.select(store.Event.provider_id).where(
                     (store.Event.account == self.account) & (store.Event.generation < generation)
@@ -373,7 +301,7 @@ class Ingestor:
 
     def _delete_events(self, provider_ids: list[str]) -> int:
         deleted = 0
-        for chunk in _chunks(provider_ids):
+        for chunk in chunks(provider_ids):
             deleted += store.Event.delete().where(
                 (store.Event.account == self.account) & store.Event.provider_id.in_(list(chunk))
             ).execute()
@@ -430,7 +358,7 @@ def delete_orphans(message_ids: Iterable[int]) -> None:
     derived from them, and resolve again the facts of the people they spoke of."""
     touched: set[int] = set()
     bounced: set[int] = set()
-    for chunk in _chunks([str(m) for m in set(message_ids)]):
+    for chunk in chunks([str(m) for m in set(message_ids)]):
         ids = [int(m) for m in chunk]
         bounced |= bounces.linked_to(ids)  # checked again once the messages are gone
         still = store.Location.select(store.Location.message).where(store.Location.message.in_(ids))
@@ -461,43 +389,3 @@ def remove_account(name: str) -> bool:
 
 def event_etag(record: EventRecord) -> str:
     return hashlib.sha1(repr(record).encode("utf-8")).hexdigest()[:16]
-
-
-def derive_meeting(event_id: int) -> None:
-    """Meeting touchpoints for an event that has started: one per attendee who is
-    not the user, did not decline, and is a person (not a room or a robot)."""
-    event = store.Event.get_by_id(event_id)
-    if event.status.upper() == "CANCELLED" or event.start is None:
-        return
-    attendees = (
-        store.Attendee.select(store.Attendee, store.Address, store.Person)
-        .join(store.Address)
-        .join(store.Person)
-        .where(store.Attendee.event == event_id)
-    )
-    touches = []
-    for attendee in attendees:
-        person = attendee.address.person
-        if person.is_self or person.automated or attendee.address.automated:
-            continue
-        if attendee.partstat.upper() == "DECLINED":
-            continue
-        touches.append({"person": person.id, "kind": "meeting", "at": event.start, "event": event_id, "subject": event.summary[:300]})
-    if touches:
-        store.Touchpoint.insert_many(touches).on_conflict_ignore().execute()
-    store.Event.update(derived=True).where(store.Event.id == event_id).execute()
-
-
-def derive_started_meetings(now: dt.datetime) -> int:
-    """Meetings that have started since the last pass become touchpoints."""
-    pending = store.Event.select(store.Event.id).where(
-        (store.Event.derived == False) & (store.Event.start <= now)  # noqa: E712
-    )
-    count = 0
-    with store.db.atomic():
-        for (event_id,) in pending.tuples():
-            derive_meeting(event_id)
-            count += 1
-    return count
-
-

@@ -1,11 +1,18 @@
 """The listening step: run inference over new messages and keep what it finds.
 
-Inference itself (``syncd.infer``) is pure; this module is the glue. It reads the
-messages ingest marked not yet ``inferred``, builds ``MessageView`` values, stores the
-facts and open loops each one yields (pointing at the message, so deleting the
-message deletes them), then, for the people those messages touched, resolves facts
-(dedupe, supersede) and closes loops that later mail delivered on. Each batch commits
-on its own, so a crash loses nothing and a replay adds nothing.
+Inference itself (``syncd.infer``) is pure; this module is the glue, in two passes.
+
+* Hearing: the messages not yet ``inferred`` (those no connector digested as it parsed
+  them, see ``syncd.digest``) are read as ``MessageView`` values and heard; ``keep``
+  stores the facts and open loops each one yields (pointing at the message, so deleting
+  the message deletes them), its word counts and its gist, and resolves the facts of the
+  people it touched (dedupe, supersede). Ingest calls ``keep`` for digested messages.
+* Settling: the messages not yet ``settled`` are read in the order of their dates and
+  close the open loops they delivered on or answered, reading each message's gist, not
+  its body. Date order makes the first closing message win, whatever order the mail
+  arrived in.
+
+Each batch commits on its own, so a crash loses nothing and a replay adds nothing.
 
 User feedback (a dismissed fact, a loop marked done) is kept by natural key in
 ``Feedback`` and survives ``reinfer``.
@@ -20,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from syncd import store
+from syncd import bulk, store
 from syncd.digest import Digest, dump_gist, hear_views, load_gist
 from syncd.infer.fact_resolve import resolve
 from syncd.infer.loops import STALE_AFTER_DUE, STALE_PROMISE, STALE_QUESTION, close_loops
@@ -70,12 +77,12 @@ def views(message_ids: Sequence[int], self_addresses: frozenset[str], text: bool
     ``text=False`` (closing loops): a message's body is read only when its gist is not
     stored."""
     roles: dict[int, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for message_id, role, email, name in store.rows_in(_VIEW_ROLES, message_ids):
+    for message_id, role, email, name in bulk.rows_in(_VIEW_ROLES, message_ids):
         roles[message_id][role].append((email, name))
     sql = _VIEW_MESSAGES.format(body="body" if text else "CASE WHEN gist = '' THEN body ELSE '' END")
     when = M.date.python_value
     out: dict[int, MessageView] = {}
-    for pk, message_id, date, body, subject, outgoing, automated, thread, in_reply_to, attachments, gist in store.rows_in(
+    for pk, message_id, date, body, subject, outgoing, automated, thread, in_reply_to, attachments, gist in bulk.rows_in(
         sql, message_ids
     ):
         if date is None:
@@ -154,7 +161,7 @@ def settle(self_addresses: frozenset[str]) -> int:
         batch = ids[start:start + SETTLE_BATCH]
         with store.db.atomic():
             close_open_loops(views(batch, self_addresses, text=False), batch, self_addresses)
-            store.update_rows(M, [M.settled], [(True, m) for m in batch])
+            bulk.update_rows(M, [M.settled], [(True, m) for m in batch])
     return len(ids)
 
 
@@ -178,13 +185,13 @@ def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
              lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text), lp.person)
             for mid, lp in loops if lp.person in people
         ]
-        store.insert_rows(F, _FACT_FIELDS, fact_rows)
-        store.insert_rows(L, _LOOP_FIELDS, loop_rows)
+        bulk.insert_rows(F, _FACT_FIELDS, fact_rows)
+        bulk.insert_rows(L, _LOOP_FIELDS, loop_rows)
         marks = []
         for m in batch:
             d = digests.get(m)
             marks.append((*d.counts, dump_gist(d.gist), True, m) if d else (0, 0, "", True, m))
-        store.update_rows(M, [M.words, M.questions, M.gist, M.inferred], marks)
+        bulk.update_rows(M, [M.words, M.questions, M.gist, M.inferred], marks)
         # Resolved in the same transaction as the facts: a crash never leaves them unresolved.
         resolve_facts({row[0] for row in fact_rows})
     heard.messages += len(batch)
@@ -194,7 +201,7 @@ def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
 
 def _people_of(message_ids: Sequence[int]) -> set[int]:
     sql = "SELECT DISTINCT a.person_id FROM message_address ma JOIN address a ON a.id = ma.address_id WHERE ma.message_id IN ({ids})"
-    return {p for (p,) in store.rows_in(sql, message_ids)}
+    return {p for (p,) in bulk.rows_in(sql, message_ids)}
 
 
 def _as_fact(row: store.Fact, email: str) -> Fact:
@@ -218,7 +225,7 @@ def resolve_facts(person_ids: Iterable[int]) -> None:
             by_person[row.person_id].append(row)
         for person, rows in by_person.items():
             changes.extend(_resolved(rows, emails[person]))
-    store.update_rows(store.Fact, [store.Fact.state], changes)
+    bulk.update_rows(store.Fact, [store.Fact.state], changes)
 
 
 def _resolved(rows: list[store.Fact], email: str) -> list[tuple[str, int]]:
@@ -247,7 +254,7 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
         return
     mail = dict(batch)
     new_loops: dict[int, dt.datetime] = {}
-    for person, stated_at in store.rows_in("SELECT person_id, stated_at FROM open_loop WHERE message_id IN ({ids})", ids):
+    for person, stated_at in bulk.rows_in("SELECT person_id, stated_at FROM open_loop WHERE message_id IN ({ids})", ids):
         stated_at = L.stated_at.python_value(stated_at)
         new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
     if new_loops:  # mail settled before the loops stated in this batch (old mail synced late)
@@ -307,7 +314,7 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
         ]
         closed.extend((loop.closed_by, row[0]) for row, loop in zip(rows, close_loops(loops, later, self_addresses))
                       if loop.closed_by)
-    store.update_rows(L, [L.closed_by], closed)
+    bulk.update_rows(L, [L.closed_by], closed)
 
 
 def _addresses_used(message_ids: list[int], people: list[int]) -> dict[tuple[int, int], str]:

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable
 
 import peewee as pw
 from playhouse.db_url import connect
@@ -384,79 +383,6 @@ def open_db(url: str) -> pw.Database:
     database.connect(reuse_if_open=True)
     migrate(database)
     return database
-
-
-def insert_rows(model: type[pw.Model], fields: Sequence[pw.Field], rows: Sequence[Sequence[Any]], *, ignore: bool = False) -> None:
-    """Insert many rows with one prepared statement (``executemany``).
-
-    The hot paths of ingest and listening use it: peewee's ``insert_many`` builds SQL
-    value by value, which costs more than the database's own work. Values go through
-    each field's ``db_value``, as peewee would do; ``ignore`` skips rows that conflict.
-    """
-    if not rows:
-        return
-    given = {f.name for f in fields}
-    defaults = [f for f in model._meta.sorted_fields if f.name not in given and f.default is not None and not f.primary_key]
-    if defaults:  # peewee fills defaults in Python, not in the schema
-        fields = [*fields, *defaults]
-        extra = tuple(f.default() if callable(f.default) else f.default for f in defaults)
-        rows = [(*row, *extra) for row in rows]
-    database = db.obj
-    quote = database.quote
-    columns = ", ".join(f"{quote[0]}{f.column_name}{quote[1]}" for f in fields)
-    marks = ", ".join([database.param] * len(fields))
-    sql = f"INSERT INTO {quote[0]}{model._meta.table_name}{quote[1]} ({columns}) VALUES ({marks})"
-    if ignore:
-        sql += " ON CONFLICT DO NOTHING"
-    converters = [f.db_value for f in fields]
-    values = [tuple(convert(v) for convert, v in zip(converters, row)) for row in rows]
-    _executemany(database, sql, values)
-
-
-def rows_in(sql: str, ids: Sequence[int], chunk: int = 400) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``sql``, a SELECT whose ``{ids}`` is an ``IN`` list, for all of ``ids`` (in
-    chunks), straight from the driver: for hot reads of many rows by id, where peewee's
-    per-value query building and per-row conversion cost more than the database's work.
-    The caller converts values (dates are ISO text; booleans 0/1 on SQLite)."""
-    database = db.obj
-    for start in range(0, len(ids), chunk):
-        part = list(ids[start:start + chunk])
-        yield from database.execute_sql(sql.format(ids=", ".join([database.param] * len(part))), part).fetchall()
-
-
-def update_rows(model: type[pw.Model], fields: Sequence[pw.Field], rows: Sequence[Sequence[Any]]) -> None:
-    """Set ``fields`` on many rows by id with one prepared statement; each row is the
-    new values followed by the row's id."""
-    if not rows:
-        return
-    database = db.obj
-    quote = database.quote
-    assignments = ", ".join(f"{quote[0]}{f.column_name}{quote[1]} = {database.param}" for f in fields)
-    sql = f"UPDATE {quote[0]}{model._meta.table_name}{quote[1]} SET {assignments} WHERE id = {database.param}"
-    converters = [f.db_value for f in fields]
-    values = [(*(convert(v) for convert, v in zip(converters, row)), row[-1]) for row in rows]
-    _executemany(database, sql, values)
-
-
-def add_to_rows(model: type[pw.Model], field: pw.Field, rows: Sequence[tuple[int, int]]) -> None:
-    """Add to a counter on many rows by id with one prepared statement; rows are (amount, id)."""
-    if not rows:
-        return
-    database = db.obj
-    column = f"{database.quote[0]}{field.column_name}{database.quote[1]}"
-    table = f"{database.quote[0]}{model._meta.table_name}{database.quote[1]}"
-    sql = f"UPDATE {table} SET {column} = {column} + {database.param} WHERE id = {database.param}"
-    _executemany(database, sql, [tuple(row) for row in rows])
-
-
-def _executemany(database: pw.Database, sql: str, values: list[tuple[Any, ...]]) -> None:
-    cursor = database.cursor()
-    if isinstance(database, pw.PostgresqlDatabase):
-        from psycopg2.extras import execute_batch  # a few round trips, not one per row
-
-        execute_batch(cursor, sql, values, page_size=200)
-    else:
-        cursor.executemany(sql, values)
 
 
 def current_version(database: pw.Database) -> int:

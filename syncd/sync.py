@@ -30,7 +30,8 @@ from syncd.digest import digest
 from syncd.errors import AuthError, CursorExpired, SyncdError
 from syncd.ingest import CALENDAR as CAL_STREAM
 from syncd.ingest import MAIL as MAIL_STREAM
-from syncd.ingest import Counts, Ingestor, derive_started_meetings
+from syncd.ingest import Counts, Ingestor
+from syncd.meetings import derive_started_meetings
 
 log = logging.getLogger(__name__)
 
