@@ -7,6 +7,8 @@
   would do is done here, each step guarded: RFC 2047 encoded words
   (``email.header.decode_header``), RFC 2231 parameters (``Message.get_filename``) and
   8-bit header bytes (RFC 6532 UTF-8, else the message's own charset, else cp1252).
+  The tree is built by ``syncd.mimetree``: the feedparser's tree, without its
+  line-by-line walk through every body.
 * **Charsets**: declared (labels read as browsers do, WHATWG), then UTF-8, then the hint;
   then the declared codec with replacements, or UTF-8 if only a few bytes are broken,
   else cp1252 / latin-1. A bogus label never raises.
@@ -41,6 +43,7 @@ from connectors.base import Attachment, MailRecord
 from syncd.errors import ParseError
 from syncd.htmltext import html_to_text
 from syncd.mimebounce import bounced
+from syncd.mimetree import parse_bytes
 from syncd.mimehead import (  # noqa: F401 - the header half of this module
     _addresses,
     _charset_of,
@@ -153,7 +156,7 @@ def _load(raw: bytes) -> tuple[Message, bool]:
 
 def _parse(data: bytes) -> tuple[Message, bool]:
     try:
-        return _PARSER.parsebytes(data), True
+        return parse_bytes(data), True
     except Exception:  # noqa: BLE001 - e.g. RecursionError on a MIME bomb: keep the headers
         try:
             return _PARSER.parsebytes(data, headersonly=True), False
@@ -262,7 +265,7 @@ def _children(part: Message) -> list[Message] | None:
             return None
         head = b'Content-Type: multipart/mixed; boundary="' + found.group(1) + b'"\n\n'
         try:
-            payload = _PARSER.parsebytes(head + data).get_payload()
+            payload = parse_bytes(head + data).get_payload()
         except Exception:  # noqa: BLE001
             return None
     return [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else None
