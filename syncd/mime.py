@@ -263,8 +263,9 @@ def _collect(part: Message, depth: int, out: list[_Segment], atts: list[Attachme
             for child in children:
                 _collect(child, depth + 1, out, atts, hint)
         return
-    filename = _filename(part, maintype)
-    disposition = _safe(part.get, "", "content-disposition", "").split(";", 1)[0]
+    fields = _fields(part)  # what part.get(name) gives, read in one pass
+    filename = _filename(part, fields, maintype)
+    disposition = _safe(fields.get, "", "content-disposition", "").split(";", 1)[0]
     attached = bool(filename) or disposition.strip().lower() == "attachment"
     if maintype == "text" and subtype in ("plain", "html") and not attached:
         out.append(_Segment(subtype == "html", part, hint))
@@ -287,8 +288,8 @@ def _children(part: Message) -> list[Message] | None:
     return [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else None
 
 
-def _filename(part: Message, maintype: str) -> str:
-    fields = {f: _raw(part, f) for f in ("content-disposition", "content-type")}
+def _filename(part: Message, part_fields: _Fields, maintype: str) -> str:
+    fields = {f: _raw(part_fields, f) for f in ("content-disposition", "content-type")}
     named = any(b"name" in value.lower() for value in fields.values())  # filename=, name=, RFC 2231 name*0*=
     name = _safe(part.get_filename, "") if named else ""
     if name and not all(v.isascii() for v in fields.values()):

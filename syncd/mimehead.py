@@ -97,7 +97,13 @@ def _raw(msg: _Fields, name: str) -> bytes:
 
 def _header(msg: _Fields, name: str, hint: _Hint | None) -> str:
     """The first ``name`` field as text, unfolded; RFC 2047 words are left encoded."""
-    return _WS.sub(" ", _FOLD.sub("", _text(_raw(msg, name), hint))).strip()
+    data = _raw(msg, name)
+    if not data:  # absent, as most of the fields asked for are
+        return ""
+    text = _text(data, hint)
+    if not text.isprintable():  # line breaks or tabs in it (printable text has none)
+        text = _WS.sub(" ", _FOLD.sub("", text))
+    return text.strip()
 
 
 def _text(data: bytes, hint: _Hint | None = None) -> str:

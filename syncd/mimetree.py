@@ -33,8 +33,11 @@ __all__ = ["parse_bytes"]
 _FEEDPARSER = BytesParser(policy=compat32)
 _MAX_DEPTH = 200  # far below the nesting at which the feedparser's recursion gives out
 _EOL = re.compile(r"\r\n|\r|\n")
-# The header block: lines the feedparser takes as header lines (its ``headerRE``).
+# The feedparser's header line (its ``headerRE``), a block of them, and one plain field:
+# "Name:" at the start of a line, the rest of the line and its continuation lines.
+_HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
 _HEADER_BLOCK = re.compile(r"(?:(?:From |[\041-\071\073-\176]*:|[\t ])[^\r\n]*(?:\r\n|\r|\n)?)*")
+_FIELD = re.compile(r"([\041-\071\073-\176]+):([^\r\n]*(?:\r\n|\r|\n)?(?:[\t ][^\r\n]*(?:\r\n|\r|\n)?)*)")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _QUIET_CTES = ("7bit", "8bit", "binary")
 
@@ -81,14 +84,29 @@ def _part(text: str, start: int, end: int, in_digest: bool, depth: int) -> tuple
 
 def _headers(msg: Message, text: str, start: int, end: int) -> int:
     """Read the header block into ``msg``; return where the body starts."""
-    stop = _HEADER_BLOCK.match(text, start, end).end()  # type: ignore[union-attr]
+    fields = []
+    stop = start
+    while found := _FIELD.match(text, stop, end):  # the usual block: "Name: value" fields only
+        fields.append(found)
+        stop = found.end()
+    if _HEADER_LINE.match(text, stop, end):  # an envelope line, a stray continuation, ": x"
+        fields, stop = [], _HEADER_BLOCK.match(text, start, end).end()  # type: ignore[union-attr]
     body = stop
     if stop < end:
         if text[stop] in "\r\n":  # the blank separator line
             body = stop + (2 if text.startswith("\r\n", stop) else 1)
         else:  # the body starts without one: kept, and noted as the feedparser notes it
             msg.defects.append(errors.MissingHeaderBodySeparatorDefect())
-    lines = _LINE.findall(text, start, stop)
+    if fields or stop == start:
+        for field in fields:  # as compat32's header_source_parse stores a field
+            msg.set_raw(field[1], field[2].lstrip(" \t").rstrip("\r\n"))
+    else:
+        _header_lines(msg, _LINE.findall(text, start, stop))
+    return body
+
+
+def _header_lines(msg: Message, lines: list[str]) -> None:
+    """The feedparser's reading of a header block with more than fields in it."""
     name_line: list[str] = []
     for number, line in enumerate(lines):
         if line[0] in " \t":
@@ -114,7 +132,6 @@ def _headers(msg: Message, text: str, start: int, end: int) -> int:
         name_line = [line]
     if name_line:
         _store(msg, name_line)
-    return body
 
 
 def _store(msg: Message, lines: list[str]) -> None:
