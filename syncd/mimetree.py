@@ -34,10 +34,11 @@ _FEEDPARSER = BytesParser(policy=compat32)
 _MAX_DEPTH = 200  # far below the nesting at which the feedparser's recursion gives out
 _EOL = re.compile(r"\r\n|\r|\n")
 # The feedparser's header line (its ``headerRE``), a block of them, and one plain field:
-# "Name:" at the start of a line, the rest of the line and its continuation lines.
+# "Name:" at the start of a line, then its value as compat32's header_source_parse stores
+# it: the rest of the line without leading blanks, and the continuation lines.
 _HEADER_LINE = re.compile(r"From |[\041-\071\073-\176]*:|[\t ]")
 _HEADER_BLOCK = re.compile(r"(?:(?:From |[\041-\071\073-\176]*:|[\t ])[^\r\n]*(?:\r\n|\r|\n)?)*")
-_FIELD = re.compile(r"([\041-\071\073-\176]+):([^\r\n]*(?:\r\n|\r|\n)?(?:[\t ][^\r\n]*(?:\r\n|\r|\n)?)*)")
+_FIELD = re.compile(r"([\041-\071\073-\176]+):[\t ]*([^\r\n]*(?:(?:\r\n|\r|\n)[\t ][^\r\n]*)*)(?:\r\n|\r|\n)?")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _QUIET_CTES = ("7bit", "8bit", "binary")
 
@@ -98,8 +99,8 @@ def _headers(msg: Message, text: str, start: int, end: int) -> int:
         else:  # the body starts without one: kept, and noted as the feedparser notes it
             msg.defects.append(errors.MissingHeaderBodySeparatorDefect())
     if fields or stop == start:
-        for field in fields:  # as compat32's header_source_parse stores a field
-            msg.set_raw(field[1], field[2].lstrip(" \t").rstrip("\r\n"))
+        for field in fields:
+            msg.set_raw(field[1], field[2])
     else:
         _header_lines(msg, _LINE.findall(text, start, stop))
     return body

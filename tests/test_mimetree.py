@@ -69,6 +69,7 @@ CASES = {
     "headers only": b"From: a@x.com\nSubject: hi",
     "8-bit header": "From: Zoë <z@x.com>\nSubject: café\n\nbody\n".encode(),
     "folded header": b"Subject: one\n two\n\tthree\nFrom: a@x.com\n\nbody\n",
+    "blank values": b"Subject:   \n folded\n \nX-Empty:\nX-Tabs:\t v \t\r\nTo:\r\n\tb@y.com\r\n\r\nbody\n",
     "no blank line before the body": b"From: a@x.com\nthis is body text\nmore\n",
     "first line is a continuation": b" lost\nFrom: a@x.com\n\nbody\n",
     "colon first": b"From: a@x.com\n: no name\n\nbody\n",
