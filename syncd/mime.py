@@ -43,7 +43,6 @@ from connectors.base import Attachment, MailRecord
 from syncd.errors import ParseError
 from syncd.htmltext import html_to_text
 from syncd.mimebounce import bounced
-from syncd.mimetree import parse_bytes
 from syncd.mimehead import (  # noqa: F401 - the header half of this module
     _addresses,
     _charset_of,
@@ -61,6 +60,7 @@ from syncd.mimehead import (  # noqa: F401 - the header half of this module
     _text,
     _words,
 )
+from syncd.mimetree import parse_bytes
 
 __all__ = ["MAX_BODY_CHARS", "parse_message"]
 
@@ -218,7 +218,8 @@ class _Segment:
     __slots__ = ("is_html", "_part", "_hint", "_text")
 
     def __init__(self, is_html: bool, part: Message, hint: _Hint) -> None:
-        self.is_html, self._part, self._hint, self._text = is_html, part, hint, None
+        self.is_html, self._part, self._hint = is_html, part, hint
+        self._text: str | None = None
 
     @property
     def text(self) -> str:
@@ -258,7 +259,8 @@ def _collect(part: Message, depth: int, out: list[_Segment], atts: list[Attachme
                 options.append([])
                 _collect(child, depth + 1, options[-1], atts, hint)
             plain = (o for o in options if not any(segment.is_html for segment in o) and _usable(o))
-            out.extend(next(plain, None) or next((o for o in options if _usable(o)), []))
+            chosen: list[_Segment] | None = next(plain, None) or next((o for o in options if _usable(o)), None)
+            out.extend(chosen or [])
         else:
             for child in children:
                 _collect(child, depth + 1, out, atts, hint)

@@ -64,7 +64,8 @@ class _CharsetHint:
     __slots__ = ("_msg", "_value", "_looked")
 
     def __init__(self, msg: Message) -> None:
-        self._msg, self._value, self._looked = msg, None, False
+        self._msg, self._looked = msg, False
+        self._value: str | None = None
 
     def __call__(self) -> str | None:
         if not self._looked:

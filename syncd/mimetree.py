@@ -172,8 +172,10 @@ def _multipart(msg: Message, digest: bool, text: str, body: int, end: int, depth
                 last.epilogue = None
             elif last.epilogue is not None:
                 last.epilogue = _chop_eol(last.epilogue)
-        elif isinstance(last._payload, str):  # noqa: SLF001 - the feedparser trims it so too
-            last._payload = _chop_eol(last._payload)  # noqa: SLF001
+        else:  # the raw payload, as the feedparser trims it (get_payload would decode it)
+            payload = last._payload  # type: ignore[attr-defined]  # noqa: SLF001
+            if isinstance(payload, str):
+                last._payload = _chop_eol(payload)  # type: ignore[attr-defined]  # noqa: SLF001
     msg.defects.append(errors.CloseBoundaryNotFoundDefect())
 
 
