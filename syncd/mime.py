@@ -300,8 +300,8 @@ def _filename(part: Message, part_fields: _Fields, maintype: str) -> str:
             if data:
                 decoded[field] = _text(data)
         name = _safe(decoded.get_filename, name)
-    inner = part.get_payload()
-    if not name and maintype == "message" and isinstance(inner, list) and inner:
+    inner = part.get_payload() if maintype == "message" else None  # a leaf's would be decoded, and may raise
+    if not name and isinstance(inner, list) and inner:
         first = inner[0]  # a forwarded message: named after its subject, as mail apps do
         subject = _words(_header(first, "subject", None)) if isinstance(first, Message) else ""
         name = f"{subject}.eml" if subject else ""

@@ -523,3 +523,10 @@ def test_work_a_message_does_not_need_is_skipped(monkeypatch: pytest.MonkeyPatch
     assert decoded == ["text/plain"]
     empty_plain = raw.replace(b"plain words", b" ")  # the plain option is blank: the HTML is read
     assert parse_message(empty_plain, provider_id="t").body_text == "html é"
+
+
+def test_8bit_text_with_an_rfc2231_charset_keeps_its_body() -> None:
+    """compat32's get_payload() decodes an 8-bit leaf with its charset parameter and raises
+    TypeError when that is RFC 2231 (``charset*=``): the body must not be lost to it."""
+    raw = b"From: a@x.com\nSubject: s\nContent-Type: text/plain; charset*=utf-8''utf-8\n\ncaf\xc3\xa9 ok\n"
+    assert parse_message(raw, provider_id="t").body_text == "café ok"
