@@ -7,6 +7,8 @@
   would do is done here, each step guarded: RFC 2047 encoded words
   (``email.header.decode_header``), RFC 2231 parameters (``Message.get_filename``) and
   8-bit header bytes (RFC 6532 UTF-8, else the message's own charset, else cp1252).
+  The tree is built by ``syncd.mimetree``: the feedparser's tree, without its
+  line-by-line walk through every body.
 * **Charsets**: declared (labels read as browsers do, WHATWG), then UTF-8, then the hint;
   then the declared codec with replacements, or UTF-8 if only a few bytes are broken,
   else cp1252 / latin-1. A bogus label never raises.
@@ -44,18 +46,21 @@ from syncd.mimebounce import bounced
 from syncd.mimehead import (  # noqa: F401 - the header half of this module
     _addresses,
     _charset_of,
+    _CharsetHint,
     _codec,
     _date,
     _decode,
     _Fields,
     _fields,
     _header,
+    _Hint,
     _msg_ids,
     _raw,
     _safe,
     _text,
     _words,
 )
+from syncd.mimetree import parse_bytes
 
 __all__ = ["MAX_BODY_CHARS", "parse_message"]
 
@@ -91,7 +96,7 @@ def parse_message(
     header field in it); any other defect degrades one field, never the message.
     """
     msg, complete = _load(raw)
-    hint = _charset_of(msg)
+    hint = _CharsetHint(msg)
     fields = _fields(msg)
 
     def header(name: str) -> str:
@@ -153,7 +158,7 @@ def _load(raw: bytes) -> tuple[Message, bool]:
 
 def _parse(data: bytes) -> tuple[Message, bool]:
     try:
-        return _PARSER.parsebytes(data), True
+        return parse_bytes(data), True
     except Exception:  # noqa: BLE001 - e.g. RecursionError on a MIME bomb: keep the headers
         try:
             return _PARSER.parsebytes(data, headersonly=True), False
@@ -206,49 +211,66 @@ def _synthetic_id(fields: _Fields, raw: bytes) -> str:
 
 # -- body and attachments ---------------------------------------------------------------
 
-_Segment = tuple[bool, str]  # (is_html, text)
+class _Segment:
+    """A text part, decoded the first time its text is read: the HTML of an alternative
+    with a usable plain option, and text past ``MAX_BODY_CHARS``, never are."""
+
+    __slots__ = ("is_html", "_part", "_hint", "_text")
+
+    def __init__(self, is_html: bool, part: Message, hint: _Hint) -> None:
+        self.is_html, self._part, self._hint = is_html, part, hint
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = _part_text(self._part, self._hint)
+        return self._text
 
 
-def _body(msg: Message, hint: str | None) -> tuple[str, tuple[Attachment, ...]]:
+def _body(msg: Message, hint: _Hint) -> tuple[str, tuple[Attachment, ...]]:
     segments: list[_Segment] = []
     attachments: list[Attachment] = []
     _collect(msg, 0, segments, attachments, hint)
     texts: list[str] = []
-    for is_html, text in segments:
+    for segment in segments:
         if sum(map(len, texts)) > MAX_BODY_CHARS:
             break
-        text = html_to_text(text[:_MAX_HTML_CHARS]) if is_html else text
+        text = html_to_text(segment.text[:_MAX_HTML_CHARS]) if segment.is_html else segment.text
         if text.strip():
             texts.append(text.replace("\x00", "").strip("\n"))
     return "\n\n".join(texts)[:MAX_BODY_CHARS].rstrip(), tuple(attachments)
 
 
-def _collect(
-    part: Message, depth: int, out: list[_Segment], atts: list[Attachment], hint: str | None
-) -> None:
+def _usable(option: list[_Segment]) -> bool:
+    return any(segment.text.strip() for segment in option)
+
+
+def _collect(part: Message, depth: int, out: list[_Segment], atts: list[Attachment], hint: _Hint) -> None:
     ctype = _safe(part.get_content_type, "text/plain").lower()
     maintype, _, subtype = ctype.partition("/")
     if maintype == "multipart" and depth < _MAX_DEPTH:
         children = _children(part)
         if children is None:  # no usable boundary: read it as text
-            out.append((False, _part_text(part, hint)))
+            out.append(_Segment(False, part, hint))
         elif subtype == "alternative":  # first non-empty all-plain option, else first non-empty
             options: list[list[_Segment]] = []
             for child in children:
                 options.append([])
                 _collect(child, depth + 1, options[-1], atts, hint)
-            usable = [o for o in options if any(t.strip() for _, t in o)]
-            plain = [o for o in usable if not any(is_html for is_html, _ in o)]
-            out.extend((plain or usable or [[]])[0])
+            plain = (o for o in options if not any(segment.is_html for segment in o) and _usable(o))
+            chosen: list[_Segment] | None = next(plain, None) or next((o for o in options if _usable(o)), None)
+            out.extend(chosen or [])
         else:
             for child in children:
                 _collect(child, depth + 1, out, atts, hint)
         return
-    filename = _filename(part, maintype)
-    disposition = _safe(part.get, "", "content-disposition", "").split(";", 1)[0]
+    fields = _fields(part)  # what part.get(name) gives, read in one pass
+    filename = _filename(part, fields, maintype)
+    disposition = _safe(fields.get, "", "content-disposition", "").split(";", 1)[0]
     attached = bool(filename) or disposition.strip().lower() == "attachment"
     if maintype == "text" and subtype in ("plain", "html") and not attached:
-        out.append((subtype == "html", _part_text(part, hint)))
+        out.append(_Segment(subtype == "html", part, hint))
     elif maintype != "multipart":
         atts.append(Attachment(filename=filename, content_type=ctype, size=_size(part)))
 
@@ -262,23 +284,24 @@ def _children(part: Message) -> list[Message] | None:
             return None
         head = b'Content-Type: multipart/mixed; boundary="' + found.group(1) + b'"\n\n'
         try:
-            payload = _PARSER.parsebytes(head + data).get_payload()
+            payload = parse_bytes(head + data).get_payload()
         except Exception:  # noqa: BLE001
             return None
     return [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else None
 
 
-def _filename(part: Message, maintype: str) -> str:
-    name = _safe(part.get_filename, "")
-    fields = {f: _raw(part, f) for f in ("content-disposition", "content-type")}
+def _filename(part: Message, part_fields: _Fields, maintype: str) -> str:
+    fields = {f: _raw(part_fields, f) for f in ("content-disposition", "content-type")}
+    named = any(b"name" in value.lower() for value in fields.values())  # filename=, name=, RFC 2231 name*0*=
+    name = _safe(part.get_filename, "") if named else ""
     if name and not all(v.isascii() for v in fields.values()):
         decoded = Message()  # 8-bit parameters: compat32 replaced those bytes; read them again
         for field, data in fields.items():
             if data:
                 decoded[field] = _text(data)
         name = _safe(decoded.get_filename, name)
-    inner = part.get_payload()
-    if not name and maintype == "message" and isinstance(inner, list) and inner:
+    inner = part.get_payload() if maintype == "message" else None  # a leaf's would be decoded, and may raise
+    if not name and isinstance(inner, list) and inner:
         first = inner[0]  # a forwarded message: named after its subject, as mail apps do
         subject = _words(_header(first, "subject", None)) if isinstance(first, Message) else ""
         name = f"{subject}.eml" if subject else ""
@@ -310,7 +333,7 @@ def _payload_bytes(part: Message) -> bytes:
     return binascii.a2b_qp(data) if cte in ("quoted-printable", "quoted_printable", "qp") else data
 
 
-def _part_text(part: Message, hint: str | None) -> str:
+def _part_text(part: Message, hint: _Hint) -> str:
     data = _payload_bytes(part)
     try:  # one pass over the Content-Type parameters (get_param re-parses on every call)
         params = {k.lower(): collapse_rfc2231_value(v) for k, v in (part.get_params() or [])[1:]}

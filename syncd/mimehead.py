@@ -27,6 +27,7 @@ _WS = re.compile(r"[\r\n\t]")
 _COMMENT = re.compile(r"\([^()]*\)")
 _COLON = re.compile(r"\s*:\s*")
 _MSGID = re.compile(r"<([^<>]*)>")
+_SPECIALS = re.compile(r'["()\\:;]')
 _SIMPLE_ADDR = re.compile(r"([^<>@]*?)\s*<([^<>@\s]+@[^<>@\s]+)>|([^<>@\s]+@[^<>@\s]+)")
 _ADDR_AS_NAME = re.compile(r'(^|,)\s*([^\s,<>"@]+@[^\s,<>"]+)\s*<')
 _CHARSET_ALIASES = {  # labels mail clients write, read the way browsers read them
@@ -53,6 +54,25 @@ def _charset_of(msg: Message) -> str | None:
         return None
 
 
+_Hint = Callable[[], "str | None"]
+
+
+class _CharsetHint:
+    """``_charset_of(msg)``, looked up the first time a decoding needs it: the headers
+    of most mail are ASCII and its text parts decode as labelled, so most never do."""
+
+    __slots__ = ("_msg", "_value", "_looked")
+
+    def __init__(self, msg: Message) -> None:
+        self._msg, self._looked = msg, False
+        self._value: str | None = None
+
+    def __call__(self) -> str | None:
+        if not self._looked:
+            self._value, self._looked = _charset_of(self._msg), True
+        return self._value
+
+
 def _fields(msg: Message) -> dict[str, object]:
     """The first occurrence of every header field by lower-case name, in one pass."""
     found: dict[str, object] = {}
@@ -76,12 +96,18 @@ def _raw(msg: _Fields, name: str) -> bytes:
         return b""
 
 
-def _header(msg: _Fields, name: str, hint: str | None) -> str:
+def _header(msg: _Fields, name: str, hint: _Hint | None) -> str:
     """The first ``name`` field as text, unfolded; RFC 2047 words are left encoded."""
-    return _WS.sub(" ", _FOLD.sub("", _text(_raw(msg, name), hint))).strip()
+    data = _raw(msg, name)
+    if not data:  # absent, as most of the fields asked for are
+        return ""
+    text = _text(data, hint)
+    if not text.isprintable():  # line breaks or tabs in it (printable text has none)
+        text = _WS.sub(" ", _FOLD.sub("", text))
+    return text.strip()
 
 
-def _text(data: bytes, hint: str | None = None) -> str:
+def _text(data: bytes, hint: _Hint | None = None) -> str:
     """Header bytes -> str: ASCII, RFC 6532 UTF-8, raw ISO-2022-JP or the message charset."""
     if data.isascii() and b"\x1b" not in data:
         return data.decode("ascii")
@@ -108,6 +134,8 @@ def _words(value: str) -> str:
 
 
 def _addresses(value: str) -> tuple[Address, ...]:
+    if not value:  # most messages lack most of From, Sender, To, Cc, Bcc, Reply-To
+        return ()
     if value.count("@") > 1:
         tokens = value.split()
         if all("@" in t for t in tokens) and not any(c in value for c in '<>",;'):
@@ -141,7 +169,7 @@ def _addresses(value: str) -> tuple[Address, ...]:
 def _simple_addresses(value: str) -> list[tuple[str, str]] | None:
     """Fast path for plain lists (``a@x, B <b@y>``); None hands the value to the stdlib,
     whose character-by-character parser dominated the parse time of long Cc lists."""
-    if any(c in value for c in '"()\\:;'):
+    if _SPECIALS.search(value):
         return None
     pairs = []
     for item in filter(None, (i.strip() for i in value.split(","))):
@@ -188,11 +216,18 @@ def _codec(charset: str | None) -> str | None:
         return None
 
 
-def _decode(data: bytes, charset: str | None, hint: str | None = None) -> str:
+def _decode(data: bytes, charset: str | None, hint: _Hint | None = None) -> str:
+    """Declared charset, UTF-8, the message's charset (``hint()``), then the fallbacks."""
     codec = _codec(charset)
-    for candidate in filter(None, dict.fromkeys((codec, "utf-8", _codec(hint)))):
+    for candidate in filter(None, dict.fromkeys((codec, "utf-8"))):
         try:
             return data.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    fallback = _codec(hint()) if hint is not None else None  # asked for only now: seldom needed
+    if fallback not in (None, codec, "utf-8"):
+        try:
+            return data.decode(fallback)  # type: ignore[arg-type]
         except (UnicodeDecodeError, LookupError):
             pass
     if codec:

@@ -507,3 +507,26 @@ def test_html_to_text() -> None:
 
 def test_html_to_text_without_closing_head() -> None:
     assert html_to_text("<head><title>x</title><body>visible") == "visible"
+
+
+def test_work_a_message_does_not_need_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HTML of an alternative with usable plain text is never decoded, and ASCII mail
+    never looks up the message charset; the result is what full decoding gave."""
+    raw = (b'From: a@x.com\nSubject: hi\nContent-Type: multipart/alternative; boundary="b"\n\n--b\n'
+           b"Content-Type: text/plain; charset=utf-8\n\nplain words\n--b\nContent-Type: text/html\n"
+           b"Content-Transfer-Encoding: quoted-printable\n\n<p>html =C3=A9</p>\n--b--\n")
+    decoded: list[str] = []
+    part_text = mime._part_text
+    monkeypatch.setattr(mime, "_part_text", lambda part, hint: decoded.append(part.get_content_type()) or part_text(part, hint))
+    monkeypatch.setattr("syncd.mimehead._charset_of", lambda msg: pytest.fail("charset looked up"))
+    assert parse_message(raw, provider_id="t").body_text == "plain words"
+    assert decoded == ["text/plain"]
+    empty_plain = raw.replace(b"plain words", b" ")  # the plain option is blank: the HTML is read
+    assert parse_message(empty_plain, provider_id="t").body_text == "html é"
+
+
+def test_8bit_text_with_an_rfc2231_charset_keeps_its_body() -> None:
+    """compat32's get_payload() decodes an 8-bit leaf with its charset parameter and raises
+    TypeError when that is RFC 2231 (``charset*=``): the body must not be lost to it."""
+    raw = b"From: a@x.com\nSubject: s\nContent-Type: text/plain; charset*=utf-8''utf-8\n\ncaf\xc3\xa9 ok\n"
+    assert parse_message(raw, provider_id="t").body_text == "café ok"
