@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from connectors.base import EventBatch, EventRecord, MailBatch, MailRecord, flags_etag
 from syncd import bounces, bulk, store
 from syncd.bulk import chunks
-from syncd.digest import Digest, thread_key
+from syncd.digest import Digest, dump_gist, thread_key
 from syncd.identity import Directory, is_automated_message
 from syncd.known import KnownMail
 from syncd.meetings import derive_meeting
@@ -185,6 +185,7 @@ class Ingestor:
         store.Message.message_id, store.Message.subject, store.Message.date, store.Message.sender,
         store.Message.outgoing, store.Message.automated, store.Message.thread, store.Message.in_reply_to,
         store.Message.references, store.Message.body, store.Message.attachments, store.Message.size,
+        store.Message.words, store.Message.questions, store.Message.gist, store.Message.inferred,
     )
 
     def _insert_messages(self, records: Sequence[MailRecord], digests: dict[str, Digest]) -> dict[str, int]:
@@ -202,13 +203,17 @@ class Ingestor:
             digested = digests.get(record.provider_id)
             automated = digested.automated if digested and digested.outgoing == outgoing else (
                 not outgoing and is_automated_message(record))
-            facts.append((record, sender, outgoing, automated))
+            # A digest that read the message as ingest does is kept; the others are left to listening.
+            if digested is not None and (digested.outgoing, digested.automated) != (outgoing, automated):
+                digested = None
+            facts.append((record, sender, outgoing, automated, digested))
             rows.append((
                 record.message_id, record.subject, record.date, sender.address_id if sender else None,
                 outgoing, automated, thread_key(record), record.in_reply_to, " ".join(record.references),
                 record.body_text,
                 json.dumps([[a.filename, a.content_type, a.size] for a in record.attachments]) if record.attachments else "",
                 record.size,
+                *((*digested.counts, dump_gist(digested.gist), True) if digested else (0, 0, "", False)),
             ))
         M = store.Message
         bulk.insert_rows(M, self._MESSAGE_FIELDS, rows)
@@ -220,7 +225,7 @@ class Ingestor:
         counters: Counter[tuple[int, bool]] = Counter()
         reported: set[int] = set()  # addresses this batch reports bounced
         senders: set[int] = set()  # mail from a bounced address: alive after all
-        for record, sender, outgoing, automated in facts:
+        for record, sender, outgoing, automated, _ in facts:
             pk = ids[record.message_id]
             seen: set[tuple[int, str]] = set()
             recipients = []
@@ -257,23 +262,12 @@ class Ingestor:
         bulk.insert_rows(T, [T.person, T.kind, T.at, T.message, T.subject], touches, ignore=True)
         bulk.add_to_rows(store.Address, store.Address.sent_automated, [(n, a) for (a, auto), n in counters.items() if auto])
         bulk.add_to_rows(store.Address, store.Address.sent_human, [(n, a) for (a, auto), n in counters.items() if not auto])
-        self._keep_digests(ids, [(record, outgoing, automated) for record, _, outgoing, automated in facts], digests)
+        heard = {ids[record.message_id]: digested for record, *_, digested in facts if digested is not None}
+        if heard:
+            from syncd.listen import Heard, keep_findings
+
+            keep_findings(heard, Heard())
         return ids
-
-    def _keep_digests(
-        self, ids: dict[str, int], read: list[tuple[MailRecord, bool, bool]], digests: dict[str, Digest]
-    ) -> None:
-        """Store what the digests heard, for the messages whose digest read them as ingest
-        did (outgoing, automated); the others are left to the listening step."""
-        found = {
-            ids[record.message_id]: digested for record, outgoing, automated in read
-            if (digested := digests.get(record.provider_id)) is not None
-            and (digested.outgoing, digested.automated) == (outgoing, automated)
-        }
-        if found:
-            from syncd.listen import Heard, keep
-
-            keep(list(found), found, Heard())
 
     # -- calendar ----------------------------------------------------------------
 

@@ -166,35 +166,37 @@ def settle(self_addresses: frozenset[str]) -> int:
 
 
 def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
-    """Store one batch's findings (facts resolved), in one transaction with the batch marked
-    heard; closing loops is ``settle``'s, in the order of the mail's dates.
+    """Store one batch's findings (``keep_findings``) in one transaction with the batch's
+    messages marked heard (word counts, gist); closing loops is ``settle``'s, in the order
+    of the mail's dates. ``batch``: the stored messages heard (their ids)."""
+    with store.db.atomic():
+        marks = [(*d.counts, dump_gist(d.gist), True, m) if (d := digests.get(m)) else (0, 0, "", True, m) for m in batch]
+        bulk.update_rows(M, [M.words, M.questions, M.gist, M.inferred], marks)
+        keep_findings(digests, heard)
+    heard.messages += len(batch)
 
-    ``batch``: the stored messages heard (their ids); ``digests``: what was heard in them
-    (``syncd.digest``). Ingest calls this too, for the messages its connector digested."""
+
+def keep_findings(digests: dict[int, Digest], heard: Heard) -> None:
+    """Store the facts and open loops of these stored messages (id -> what was heard in it)
+    and resolve the facts of the people they are about. Ingest calls this for the messages
+    its connector digested, inserted already marked heard."""
     facts = [(mid, f) for mid, d in digests.items() for f in d.facts]
     loops = [(mid, lp) for mid, d in digests.items() for lp in d.loops]
-    with store.db.atomic():
-        people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
-        fact_rows = [
-            (people[f.person], mid, f.kind, f.value, f.key, f.date, f.confidence, f.sensitive, f.sentence[:500],
-             f.source, f.stated_at.isoformat(), "active", fact_natural(f.person, f.kind, f.key, f.value))
-            for mid, f in facts if f.person in people
-        ]
-        loop_rows = [
-            (people[lp.person], mid, lp.direction, lp.kind, lp.text[:1000], lp.due.isoformat() if lp.due else None,
-             lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text), lp.person)
-            for mid, lp in loops if lp.person in people
-        ]
-        bulk.insert_rows(F, _FACT_FIELDS, fact_rows)
-        bulk.insert_rows(L, _LOOP_FIELDS, loop_rows)
-        marks = []
-        for m in batch:
-            d = digests.get(m)
-            marks.append((*d.counts, dump_gist(d.gist), True, m) if d else (0, 0, "", True, m))
-        bulk.update_rows(M, [M.words, M.questions, M.gist, M.inferred], marks)
-        # Resolved in the same transaction as the facts: a crash never leaves them unresolved.
-        resolve_facts({row[0] for row in fact_rows})
-    heard.messages += len(batch)
+    people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
+    fact_rows = [
+        (people[f.person], mid, f.kind, f.value, f.key, f.date, f.confidence, f.sensitive, f.sentence[:500],
+         f.source, f.stated_at.isoformat(), "active", fact_natural(f.person, f.kind, f.key, f.value))
+        for mid, f in facts if f.person in people
+    ]
+    loop_rows = [
+        (people[lp.person], mid, lp.direction, lp.kind, lp.text[:1000], lp.due.isoformat() if lp.due else None,
+         lp.stated_at, lp.thread, lp.closed_by, loop_natural(lp.source, lp.direction, lp.kind, lp.text), lp.person)
+        for mid, lp in loops if lp.person in people
+    ]
+    bulk.insert_rows(F, _FACT_FIELDS, fact_rows)
+    bulk.insert_rows(L, _LOOP_FIELDS, loop_rows)
+    # Resolved in the same transaction as the facts: a crash never leaves them unresolved.
+    resolve_facts({row[0] for row in fact_rows})
     heard.facts += len(fact_rows)
     heard.loops += len(loop_rows)
 
