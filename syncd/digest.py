@@ -64,7 +64,7 @@ class Digest(NamedTuple):
     counts: tuple[int, int]  # words, questions of the new text
     facts: list[Fact]
     loops: list[Loop]
-    gist: Gist  # what closing loops reads of it as a later message
+    gist: str  # what closing loops reads of it as a later message, as stored (``dump_gist``)
 
 
 def hear_view(view: MessageView, self_addresses: frozenset[str]) -> Digest:
@@ -75,9 +75,9 @@ def hear_view(view: MessageView, self_addresses: frozenset[str]) -> Digest:
 
     heard = hear([(0, view)], self_addresses)
     if not heard:  # automated: nothing is inferred, and it closes no loop
-        return Digest(view.outgoing, view.automated, (0, 0), [], [], Gist())
+        return Digest(view.outgoing, view.automated, (0, 0), [], [], dump_gist(Gist()))
     _, counts, facts, loops = heard[0]
-    return Digest(view.outgoing, view.automated, counts, facts, loops, gist(view))
+    return Digest(view.outgoing, view.automated, counts, facts, loops, dump_gist(gist(view)))
 
 
 def hear_views(items: Sequence[tuple[int, MessageView]], self_addresses: frozenset[str]) -> list[tuple[int, Digest]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from connectors.base import EventBatch, EventRecord, MailBatch, MailRecord, flags_etag
 from syncd import bounces, bulk, store
 from syncd.bulk import chunks
-from syncd.digest import Digest, dump_gist, thread_key
+from syncd.digest import Digest, thread_key
 from syncd.identity import Directory, is_automated_message
 from syncd.known import KnownMail
 from syncd.meetings import derive_meeting
@@ -213,7 +213,7 @@ class Ingestor:
                 record.body_text,
                 json.dumps([[a.filename, a.content_type, a.size] for a in record.attachments]) if record.attachments else "",
                 record.size,
-                *((*digested.counts, dump_gist(digested.gist), True) if digested else (0, 0, "", False)),
+                *((*digested.counts, digested.gist, True) if digested else (0, 0, "", False)),
             ))
         M = store.Message
         bulk.insert_rows(M, self._MESSAGE_FIELDS, rows)

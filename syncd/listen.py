@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from syncd import bulk, store
-from syncd.digest import Digest, dump_gist, hear_views, load_gist
+from syncd.digest import Digest, hear_views, load_gist
 from syncd.infer.fact_resolve import resolve
 from syncd.infer.loops import STALE_AFTER_DUE, STALE_PROMISE, STALE_QUESTION, close_loops
 from syncd.infer.model import Fact, Loop, MessageView
@@ -170,7 +170,7 @@ def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
     messages marked heard (word counts, gist); closing loops is ``settle``'s, in the order
     of the mail's dates. ``batch``: the stored messages heard (their ids)."""
     with store.db.atomic():
-        marks = [(*d.counts, dump_gist(d.gist), True, m) if (d := digests.get(m)) else (0, 0, "", True, m) for m in batch]
+        marks = [(*d.counts, d.gist, True, m) if (d := digests.get(m)) else (0, 0, "", True, m) for m in batch]
         bulk.update_rows(M, [M.words, M.questions, M.gist, M.inferred], marks)
         keep_findings(digests, heard)
     heard.messages += len(batch)
