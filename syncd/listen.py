@@ -243,6 +243,15 @@ def _resolved(rows: list[store.Fact], email: str) -> list[tuple[str, int]]:
     return [(state[r.id], r.id) for r in rows if r.state != state[r.id]]
 
 
+_OPEN_LOOPS = (
+    "SELECT l.person_id, l.id, l.direction, l.kind, l.text, m.message_id, l.stated_at, l.thread, l.due, l.message_id,"
+    " l.address FROM open_loop l JOIN message m ON m.id = l.message_id WHERE l.person_id IN ({ids})"
+    " AND l.closed_by = '' AND l.stated_at < {p}"
+    " AND ((l.due IS NULL AND l.stated_at >= {p}) OR l.due >= {p}) ORDER BY l.id"
+)
+when_stated = L.stated_at.python_value
+
+
 def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_addresses: frozenset[str]) -> None:
     """Close the open loops that the mail of ``batch`` (views of the messages ``ids``)
     delivered on or answered.
@@ -271,27 +280,19 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
                  .where(MA.message.in_(settled) & A.person.in_(sorted(new_loops)) & useful).distinct())
         earlier = [m for (m,) in query.tuples() if m not in batch]
         mail.update(views(earlier, self_addresses, text=False))
-    # Mail closes only loops that are not stale by its date (infer.loops.stale_from): the
-    # loops stale before the oldest of this mail are left in the database.
-    oldest = min(v.date for v in mail.values())
-    closable = (
-        (L.due.is_null() & (L.stated_at >= oldest - max(STALE_PROMISE, STALE_QUESTION)))
-        | (L.due >= (oldest - STALE_AFTER_DUE - dt.timedelta(days=1)).date().isoformat())
-    )
+    # Mail closes only loops stated before it and not stale by its date (infer.loops.stale_from):
+    # the loops stale before the oldest of this mail, or stated after the newest, stay in the database.
+    oldest, newest = min(v.date for v in mail.values()), max(v.date for v in mail.values())
+    when = L.stated_at.db_value
+    params = (when(newest), when(oldest - max(STALE_PROMISE, STALE_QUESTION)),
+              (oldest - STALE_AFTER_DUE - dt.timedelta(days=1)).date().isoformat())
     people = sorted(_people_of(list(batch)))
     open_rows: dict[int, list[tuple[int, str, str, str, str, dt.datetime, str, str | None, int, str]]] = defaultdict(list)
+    for person, *row, stated_at, thread, due, message, address in bulk.rows_in(_OPEN_LOOPS, people, params):
+        open_rows[person].append((*row, when_stated(stated_at), thread, due, message, address))  # type: ignore[arg-type]
     addresses: dict[int, list[str]] = defaultdict(list)
-    for start in range(0, len(people), 400):
-        chunk = people[start:start + 400]
-        query = (
-            L.select(L.person, L.id, L.direction, L.kind, L.text, M.message_id, L.stated_at, L.thread, L.due, L.message,
-                     L.address)
-            .join(M).where((L.closed_by == "") & L.person.in_(chunk) & closable).order_by(L.id).tuples()
-        )
-        for person, *row in query:
-            open_rows[person].append(tuple(row))  # type: ignore[arg-type]
-        for email, person in A.select(A.email, A.person).where(A.person.in_(chunk)).tuples():
-            addresses[person].append(email)
+    for email, person in bulk.rows_in("SELECT email, person_id FROM address WHERE person_id IN ({ids})", people):
+        addresses[person].append(email)
     if not open_rows:
         return
     batch_ids = {v.message_id for v in batch.values()}
