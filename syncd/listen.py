@@ -206,41 +206,40 @@ def _people_of(message_ids: Sequence[int]) -> set[int]:
     return {p for (p,) in bulk.rows_in(sql, message_ids)}
 
 
-def _as_fact(row: store.Fact, email: str) -> Fact:
-    return Fact(
-        person=email, kind=row.kind, value=row.value, key=row.key, source=row.source,
-        stated_at=dt.date.fromisoformat(row.stated_at), sentence=row.sentence, confidence=row.confidence,
-        date=row.date, sensitive=row.sensitive,
-    )
+_FACTS_OF = (
+    'SELECT "id", "person_id", "kind", "value", "key", "source", "stated_at", "sentence", "confidence", "date",'
+    ' "sensitive", "state" FROM "fact" WHERE "person_id" IN ({ids}) ORDER BY "stated_at", "id"'
+)
 
 
 def resolve_facts(person_ids: Iterable[int]) -> None:
     """Mark each person's facts active, superseded (history) or restated (a repeat)."""
     wanted = sorted(set(person_ids))
+    emails = dict(bulk.rows_in('SELECT "id", "primary_email" FROM "person" WHERE "id" IN ({ids})', wanted))
+    by_person: dict[int, list[tuple[int, Fact, str]]] = defaultdict(list)
+    for pk, person, kind, value, key, source, stated_at, sentence, confidence, date, sensitive, state in bulk.rows_in(
+        _FACTS_OF, wanted
+    ):
+        fact = Fact(person=emails[person], kind=kind, value=value, key=key, source=source,
+                    stated_at=dt.date.fromisoformat(stated_at), sentence=sentence, confidence=confidence, date=date,
+                    sensitive=bool(sensitive))
+        by_person[person].append((pk, fact, state))
     changes: list[tuple[str, int]] = []
-    for start in range(0, len(wanted), 400):
-        chunk = wanted[start:start + 400]
-        emails = dict(store.Person.select(store.Person.id, store.Person.primary_email).where(store.Person.id.in_(chunk)).tuples())
-        by_person: dict[int, list[store.Fact]] = defaultdict(list)
-        query = store.Fact.select().where(store.Fact.person.in_(chunk)).order_by(store.Fact.stated_at, store.Fact.id)
-        for row in query:
-            by_person[row.person_id].append(row)
-        for person, rows in by_person.items():
-            changes.extend(_resolved(rows, emails[person]))
+    for rows in by_person.values():
+        changes.extend(_resolved(rows))
     bulk.update_rows(store.Fact, [store.Fact.state], changes)
 
 
-def _resolved(rows: list[store.Fact], email: str) -> list[tuple[str, int]]:
-    """(new state, id) for one person's facts whose state changes."""
-    facts = [_as_fact(r, email) for r in rows]
-    by_identity = {(f.source, f.kind, f.value, f.date): r.id for f, r in zip(facts, rows)}
-    state = dict.fromkeys((r.id for r in rows), "restated")
-    for outcome in resolve(facts):
+def _resolved(rows: list[tuple[int, Fact, str]]) -> list[tuple[str, int]]:
+    """(new state, id) for one person's facts (id, fact, stored state) whose state changes."""
+    by_identity = {(f.source, f.kind, f.value, f.date): pk for pk, f, _ in rows}
+    state = dict.fromkeys((pk for pk, _, _ in rows), "restated")
+    for outcome in resolve([f for _, f, _ in rows]):
         f = outcome.fact
         row_id = by_identity.get((f.source, f.kind, f.value, f.date))
         if row_id is not None:
             state[row_id] = "active" if outcome.active else "superseded"
-    return [(state[r.id], r.id) for r in rows if r.state != state[r.id]]
+    return [(state[pk], pk) for pk, _, stored in rows if stored != state[pk]]
 
 
 _OPEN_LOOPS = (
