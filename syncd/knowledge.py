@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import peewee as pw
 
 from syncd import store
+from syncd.bulk import chunks
 from syncd.errors import ConfigError
 from syncd.identity import find_person
 from syncd.infer.fact_resolve import project
@@ -55,21 +57,48 @@ def _fact_dict(row: store.Fact, email: str, verdict: str | None) -> dict[str, An
     }
 
 
+def _fact_query() -> pw.ModelSelect:
+    return F.select(F, P.id, P.primary_email).join(P).order_by(P.primary_email, F.kind, F.stated_at, F.id)
+
+
 def facts(person: str | None = None, kind: str | None = None, include_all: bool = False,
           today: dt.date | None = None, person_id: int | None = None) -> list[dict[str, Any]]:
     """Active facts (``include_all``: superseded, restated and dismissed too), and the
     projections made from the active ones for ``today``."""
-    query = F.select(F, P.primary_email).join(P).order_by(P.primary_email, F.kind, F.stated_at, F.id)
+    query = _fact_query()
     if person is not None:
         query = query.where(F.person == find_person(person).id)
     if person_id is not None:
         query = query.where(F.person == person_id)
     if kind is not None:
         query = query.where(F.kind == kind)
+    return _fact_items(query, _feedback("fact"), include_all, today, kind)
+
+
+def facts_by_person(person_ids: Sequence[int], today: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """For each of these people, what ``facts(person_id=..., today=today)`` gives, each
+    stored fact with its ``key`` too ("" for a projection): one query for all of them,
+    each person's list made from their own rows only."""
+    rows: dict[int, list[store.Fact]] = defaultdict(list)
+    for part in chunks(sorted(set(person_ids))):
+        for row in _fact_query().where(F.person.in_(list(part))):
+            rows[row.person_id].append(row)
     verdicts = _feedback("fact")
+    out: dict[int, list[dict[str, Any]]] = {}
+    for person_id in person_ids:
+        keys = {row.id: row.key for row in rows[person_id]}
+        items = _fact_items(rows[person_id], verdicts, False, today, None)
+        for item in items:
+            item["key"] = keys.get(item["id"], "") if item["id"] is not None else ""
+        out[person_id] = items
+    return out
+
+
+def _fact_items(rows: Iterable[store.Fact], verdicts: dict[str, str], include_all: bool, today: dt.date | None,
+                kind: str | None) -> list[dict[str, Any]]:
     out = []
     live: list[tuple[store.Fact, Fact]] = []
-    for row in query:
+    for row in rows:
         verdict = verdicts.get(row.natural)
         item = _fact_dict(row, row.person.primary_email, verdict)
         if item["state"] == "active":
@@ -116,11 +145,23 @@ def _stale(row: store.OpenLoop, due: dt.date | None, now: dt.datetime) -> bool:
     return now - row.stated_at > limit
 
 
+def _loop_query(now: dt.datetime | None, include_all: bool) -> pw.ModelSelect:
+    query = L.select(L, P.id, P.primary_email, M.message_id).join(P).switch(L).join(M).order_by(L.stated_at, L.id)
+    if not include_all:
+        query = query.where(L.closed_by == "")
+        if now is not None:  # what _stale would drop anyway, left in the database: the work follows the open loops
+            recent = now - max(STALE_PROMISE, STALE_QUESTION)
+            query = query.where(
+                (L.due.is_null() & (L.stated_at >= recent)) | (L.due >= (now.date() - STALE_AFTER_DUE).isoformat())
+            )
+    return query
+
+
 def loops(person: str | None = None, now: dt.datetime | None = None, include_all: bool = False,
           person_id: int | None = None, direction: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """Open loops: promises not yet delivered; their questions still unanswered after a
     few days. Old ones go stale. ``include_all`` adds closed, done and stale ones."""
-    query = L.select(L, P.primary_email, M.message_id).join(P).switch(L).join(M).order_by(L.stated_at, L.id)
+    query = _loop_query(now, include_all)
     if direction is not None:
         query = query.where(L.direction == direction)
     if kind is not None:
@@ -129,16 +170,24 @@ def loops(person: str | None = None, now: dt.datetime | None = None, include_all
         query = query.where(L.person == find_person(person).id)
     if person_id is not None:
         query = query.where(L.person == person_id)
-    if not include_all:
-        query = query.where(L.closed_by == "")
-        if now is not None:  # what _stale would drop anyway, left in the database: the work follows the open loops
-            recent = now - max(STALE_PROMISE, STALE_QUESTION)
-            query = query.where(
-                (L.due.is_null() & (L.stated_at >= recent)) | (L.due >= (now.date() - STALE_AFTER_DUE).isoformat())
-            )
+    return _loop_items(query, _feedback("loop"), now, include_all)
+
+
+def loops_by_person(person_ids: Sequence[int], now: dt.datetime) -> dict[int, list[dict[str, Any]]]:
+    """For each of these people, what ``loops(person_id=..., now=now)`` gives: one query
+    for all of them, each person's list made from their own rows only."""
+    rows: dict[int, list[store.OpenLoop]] = defaultdict(list)
+    for part in chunks(sorted(set(person_ids))):
+        for row in _loop_query(now, False).where(L.person.in_(list(part))):
+            rows[row.person_id].append(row)
     done = _feedback("loop")
+    return {person_id: _loop_items(rows[person_id], done, now, False) for person_id in person_ids}
+
+
+def _loop_items(rows: Iterable[store.OpenLoop], done: dict[str, str], now: dt.datetime | None,
+                include_all: bool) -> list[dict[str, Any]]:
     out = []
-    for row in query:
+    for row in rows:
         due = dt.date.fromisoformat(row.due) if row.due else None
         status = "done" if done.get(row.natural) == "done" else ("closed" if row.closed_by else "open")
         if status == "open" and now is not None:
