@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from syncd import store
 from syncd.bulk import chunks, rows_in
@@ -20,6 +21,8 @@ from syncd.occasions import Occasion
 from syncd.personal import Recipients
 
 E, AT, A, F, T = store.Event, store.Attendee, store.Address, store.Fact, store.Touchpoint
+
+Row = TypeVar("Row", bound=store.BaseModel)
 
 NEXT_MEETING_DAYS = 14  # a follow-up looks forward to the next meeting this close
 
@@ -62,8 +65,8 @@ class Sources:
         return next((u for u in self._upcoming if u.person in people), None)
 
 
-def _by_id(model: type[store.BaseModel], ids: set[int]) -> dict[int, store.BaseModel]:
-    found = {}
+def _by_id(model: type[Row], ids: set[int]) -> dict[int, Row]:
+    found: dict[int, Row] = {}
     for part in chunks(sorted(ids)):
         found.update({row.id: row for row in model.select().where(model.id.in_(list(part)))})
     return found

@@ -13,7 +13,7 @@ from typing import Any
 import peewee as pw
 
 from syncd import store
-from syncd.bulk import chunks
+from syncd.bulk import chunks, rows_in
 from syncd.errors import ConfigError
 from syncd.identity import find_person
 from syncd.infer.fact_resolve import project
@@ -217,30 +217,27 @@ def loop_done(loop_id: int, now: dt.datetime) -> None:
     )
 
 
+# A touch with its message's size and questions, and the date of the message it answered.
+_TOUCHES = """SELECT t.person_id, t.kind, t.at, m.words, m.questions, r.date FROM touchpoint t
+  LEFT JOIN message m ON m.id = t.message_id
+  LEFT JOIN message r ON r.message_id = m.in_reply_to AND m.in_reply_to <> ''
+  {where} ORDER BY t.at"""
+
+
 def touches(person_ids: list[int] | None = None) -> dict[int, list[Touch]]:
     """Touchpoints as health sees them, per person, oldest first."""
-    query = (
-        T.select(T.person, T.kind, T.at, M.words, M.questions, M.in_reply_to)
-        .join(M, pw.JOIN.LEFT_OUTER)
-        .order_by(T.at)
-    )
-    if person_ids is not None:
-        query = query.where(T.person.in_(person_ids))
-    rows = list(store.db.execute(query).fetchall())  # raw values: peewee's per-row conversion costs seconds on big stores
-    replied = {r[5] for r in rows if r[5]}
-    dates: dict[str, dt.datetime] = {}
-    wanted = sorted(replied)
-    for start in range(0, len(wanted), 400):
-        for message_id, date in M.select(M.message_id, M.date).where(M.message_id.in_(wanted[start:start + 400])).tuples():
-            if date is not None:
-                dates[message_id] = M.date.python_value(date) if isinstance(date, str) else date
+    # raw values straight from the driver: peewee's per-row conversion costs seconds on big stores
+    if person_ids is None:
+        rows: Iterable[tuple[Any, ...]] = store.db.obj.execute_sql(_TOUCHES.format(where="")).fetchall()
+    else:
+        rows = rows_in(_TOUCHES.format(where="WHERE t.person_id IN ({ids})"), person_ids)
     direction = {"received": "in", "sent": "out", "meeting": "meeting"}
+    when = T.at.python_value
     out: dict[int, list[Touch]] = defaultdict(list)
-    for person_id, kind, at, words, questions, in_reply_to in rows:
-        at = T.at.python_value(at) if isinstance(at, str) else at
+    for person_id, kind, at, words, questions, replied_at in rows:
         out[person_id].append(Touch(
-            at=at, direction=direction[kind], words=words or 0, questions=questions or 0,
-            reply_to_at=dates.get(in_reply_to) if in_reply_to else None,
+            at=when(at) if isinstance(at, str) else at, direction=direction[kind], words=words or 0,
+            questions=questions or 0, reply_to_at=when(replied_at) if isinstance(replied_at, str) else replied_at,
         ))
     return out
 
@@ -259,11 +256,10 @@ def cold(now: dt.datetime, limit: int = 10) -> list[dict[str, Any]]:
     from syncd.coldness import coldest
 
     out = []
-    for person, h in coldest(now, limit):
-        last = (
-            T.select(T.subject).where((T.person == person.id) & (T.kind != "meeting"))
-            .order_by(T.at.desc()).limit(1).scalar()
-        )
+    found = coldest(now, limit)
+    subjects = _last_subjects([person.id for person, _ in found])
+    for person, h in found:
+        last = subjects.get(person.id)
         out.append({
             "email": h.person, "name": person.name,
             "last_contact": h.last_contact.isoformat() if h.last_contact else None,
@@ -273,3 +269,14 @@ def cold(now: dt.datetime, limit: int = 10) -> list[dict[str, Any]]:
             "last_subject": last or "",
         })
     return out
+
+
+_LAST_SUBJECTS = """SELECT person_id, subject FROM (
+  SELECT person_id, subject, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY at DESC, id DESC) AS n
+  FROM touchpoint WHERE person_id IN ({ids}) AND kind <> 'meeting'
+) AS latest WHERE n = 1"""
+
+
+def _last_subjects(person_ids: Sequence[int]) -> dict[int, str]:
+    """The subject of each person's latest mail either way (not a meeting): one query for all."""
+    return dict(rows_in(_LAST_SUBJECTS, sorted(set(person_ids))))

@@ -30,12 +30,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
 from syncd import bounces, knowledge, store
+from syncd.bulk import chunks
 from syncd.phrasing import deliverable, requested
 
 if TYPE_CHECKING:
@@ -239,8 +241,9 @@ def _meetings(person_ids: list[int], since: dt.datetime, now: dt.datetime) -> di
     return found
 
 
-def replies(now: dt.datetime) -> list[Occasion]:
-    open_questions = [lp for lp in knowledge.loops(now=now) if lp["kind"] == "question" and lp["direction"] == "mine"]
+def replies(now: dt.datetime, open_loops: list[dict[str, Any]]) -> list[Occasion]:
+    """``open_loops``: ``knowledge.loops(now=now)``."""
+    open_questions = [lp for lp in open_loops if lp["kind"] == "question" and lp["direction"] == "mine"]
     rows = _loop_rows([lp["id"] for lp in open_questions])
     since = min((r.stated_at for r in rows.values()), default=now)
     met = _meetings(sorted({r.person_id for r in rows.values()}), since, now)
@@ -272,8 +275,9 @@ def _next_meeting(person_id: int, now: dt.datetime, days: int) -> dt.datetime | 
     return start
 
 
-def promises(now: dt.datetime, today: dt.date, zone: dt.tzinfo) -> list[Occasion]:
-    mine = [lp for lp in knowledge.loops(now=now) if lp["kind"] == "promise" and lp["direction"] == "mine"]
+def promises(now: dt.datetime, today: dt.date, zone: dt.tzinfo, open_loops: list[dict[str, Any]]) -> list[Occasion]:
+    """``open_loops``: ``knowledge.loops(now=now)``."""
+    mine = [lp for lp in open_loops if lp["kind"] == "promise" and lp["direction"] == "mine"]
     rows = _loop_rows([lp["id"] for lp in mine])
     found: list[Occasion] = []
     for lp in mine:
@@ -318,18 +322,26 @@ def nudges(now: dt.datetime, today: dt.date, per_week: int, busy: set[int]) -> l
     if room <= 0:
         return []
     found: list[Occasion] = []
-    recent = now - dt.timedelta(days=RECENT_DRAFT_DAYS)
-    for row in knowledge.cold(now, limit=max(50, per_week * 10)):
-        person = P.get_or_none((P.primary_email == row["email"]) & _people_ok())
-        if person is None or person.id in busy:
+    recent = (now - dt.timedelta(days=RECENT_DRAFT_DAYS)).replace(microsecond=0)  # the store keeps whole seconds
+    cold = knowledge.cold(now, limit=max(50, per_week * 10))
+    people: dict[str, int] = {}  # the candidates by email, and the drafts they had
+    drafted: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
+    for part in chunks(sorted({row["email"] for row in cold})):
+        for pid, email in P.select(P.id, P.primary_email).where(P.primary_email.in_(list(part)) & _people_ok()).order_by(P.id).tuples():
+            people.setdefault(email, pid)
+    for part in chunks(sorted(set(people.values()))):
+        for pid, kind, created in D.select(D.person, D.kind, D.created).where(D.person.in_(list(part))).tuples():
+            drafted[pid].append((kind, created))
+    for row in cold:
+        person_id = people.get(row["email"])
+        if person_id is None or person_id in busy:
             continue
         last = dt.datetime.fromisoformat(row["last_contact"]) if row["last_contact"] else None
-        earlier = D.select().where((D.person == person.id) & (
-            ((D.kind == "nudge") & (D.created >= last)) if last is not None else (D.kind == "nudge")))
-        if earlier.exists() or D.select().where((D.person == person.id) & (D.created >= recent)).exists():
+        earlier = any(kind == "nudge" and (last is None or created >= last) for kind, created in drafted[person_id])
+        if earlier or any(created >= recent for _, created in drafted[person_id]):
             continue  # one nudge per silence; nothing on top of a fresh draft
         found.append(Occasion(
-            key=f"nudge:{person.primary_email}:{week}", kind="nudge", people=(person.id,),
+            key=f"nudge:{row['email']}:{week}", kind="nudge", people=(person_id,),
             subject=row.get("last_subject") or "", reason=f"going cold: {row['reason']}", rank=row["score"],
         ))
         if len(found) >= room:
@@ -353,7 +365,9 @@ def due_occasions(now: dt.datetime, config: Config) -> list[Occasion]:
     zone = local_zone(now, config)
     today = now.astimezone(zone).date()
     self_addresses = config.self_addresses
-    found = _reachable(followups(now, self_addresses) + yearly(now, today) + replies(now) + promises(now, today, zone))
+    open_loops = knowledge.loops(now=now)
+    found = _reachable(followups(now, self_addresses) + yearly(now, today) + replies(now, open_loops)
+                       + promises(now, today, zone, open_loops))
     busy = {pid for o in found for pid in o.people}
     per_week = int(config.settings.get("nudges_per_week", NUDGES_PER_WEEK))
     found += nudges(now, today, per_week, busy)

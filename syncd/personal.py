@@ -117,26 +117,22 @@ def _displays(name: str, addresses: list[tuple[str, str, str | None]]) -> list[s
 
 # Each person's latest messages (newest first): a window over their own rows, then the
 # bodies of the few wanted. Ties in date go to the later row.
-_LATEST_SENT = """SELECT latest.person_id, m.body FROM (
+_LATEST = """SELECT latest.person_id, m.body FROM (
   SELECT a.person_id AS person_id, m.id AS id,
          ROW_NUMBER() OVER (PARTITION BY a.person_id ORDER BY m.date DESC, m.id DESC) AS n
-  FROM message m JOIN address a ON a.id = m.sender_id
-  WHERE a.person_id IN ({{ids}}) AND m.automated = FALSE{only_incoming}
-) AS latest JOIN message m ON m.id = latest.id WHERE latest.n <= %d ORDER BY latest.person_id, latest.n""" % SIGNOFF_MESSAGES
-_LATEST_TO = """SELECT latest.person_id, m.body FROM (
-  SELECT a.person_id AS person_id, m.id AS id,
-         ROW_NUMBER() OVER (PARTITION BY a.person_id ORDER BY m.date DESC, m.id DESC) AS n
-  FROM message m JOIN message_address ma ON ma.message_id = m.id JOIN address a ON a.id = ma.address_id
-  WHERE a.person_id IN ({ids}) AND ma.role IN ('to', 'cc') AND m.outgoing = TRUE
-  GROUP BY a.person_id, m.id, m.date
-) AS latest JOIN message m ON m.id = latest.id WHERE latest.n <= %d ORDER BY latest.person_id, latest.n""" % MENTION_MESSAGES
+  FROM {rows}
+) AS latest JOIN message m ON m.id = latest.id WHERE latest.n <= {count} ORDER BY latest.person_id, latest.n"""
+_FROM_THEM = "message m JOIN address a ON a.id = m.sender_id WHERE a.person_id IN ({ids}) AND m.automated = FALSE"
+_TO_THEM = ("message m JOIN message_address ma ON ma.message_id = m.id JOIN address a ON a.id = ma.address_id"
+            " WHERE a.person_id IN ({ids}) AND ma.role IN ('to', 'cc') AND m.outgoing = TRUE GROUP BY a.person_id, m.id, m.date")
 
 
 def _latest_bodies(ids: Sequence[int], outgoing: bool) -> dict[int, list[str]]:
     """The bodies of each person's latest messages, not automated (with ``outgoing`` also
     those they sent as the user), newest first."""
     found: dict[int, list[str]] = defaultdict(list)
-    sql = _LATEST_SENT.format(only_incoming="" if outgoing else " AND m.outgoing = FALSE")
+    rows = _FROM_THEM if outgoing else _FROM_THEM + " AND m.outgoing = FALSE"
+    sql = _LATEST.format(rows=rows, count=SIGNOFF_MESSAGES)
     for pid, body in rows_in(sql, ids):
         found[pid].append(body or "")
     return found
@@ -213,7 +209,7 @@ def _said(ids: Sequence[int], now: dt.datetime) -> dict[int, list[str]]:
     """What the user wrote to each person in their last two emails (new text only), and
     in the drafts syncd wrote them lately: a detail is not brought up twice."""
     said: dict[int, list[str]] = defaultdict(list)
-    for pid, body in rows_in(_LATEST_TO, ids):
+    for pid, body in rows_in(_LATEST.format(rows=_TO_THEM, count=MENTION_MESSAGES), ids):
         said[pid].append(new_text(body or ""))
     since = now - dt.timedelta(days=DRAFT_MEMORY_DAYS)
     for part in chunks(ids):
