@@ -27,16 +27,16 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import peewee as pw
 
 from connectors.base import Address
 from syncd import bounces, phrasing, store
+from syncd.bulk import chunks, insert_rows
 from syncd.draftsources import Answered, Sources
 from syncd.occasions import Occasion, due_occasions, local_zone
 from syncd.personal import About, my_name
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from syncd.config import Config
 
 log = logging.getLogger(__name__)
+
+D = store.Draft
 
 KINDS = ("followup", "birthday", "anniversary", "nudge", "reply", "promise")
 
@@ -287,19 +289,26 @@ def write(occasion: Occasion, src: Sources, me: str) -> Written | None:
     return Written(occasion.kind, _to(people), subject, body, in_reply_to, references)
 
 
-def record(occasion: Occasion, written: Written, now: dt.datetime) -> store.Draft | None:
-    """Store the draft (pending); None when this occasion already has one."""
-    try:
-        with store.db.atomic():
-            return store.Draft.create(
-                occasion=occasion.key, kind=occasion.kind, person=occasion.people[0],
-                to=json.dumps([a.email for a in written.to]), subject=written.subject, body=written.body,
-                reason=occasion.reason, status="pending", in_reply_to=written.in_reply_to,
-                references=" ".join(written.references), message=occasion.message, event=occasion.event,
-                created=now, updated=now,
-            )
-    except pw.IntegrityError:
-        return None
+_STORED = (D.occasion, D.kind, D.person, D.to, D.subject, D.body, D.reason, D.status, D.in_reply_to, D.references,
+           D.message, D.event, D.created, D.updated)
+
+
+def record(drafts: Sequence[tuple[Occasion, Written]], now: dt.datetime) -> list[store.Draft]:
+    """Store the drafts (pending), one statement for all; an occasion that already has a
+    draft keeps it (the key is unique: a draft once per occasion, for ever). Returns the
+    drafts stored now."""
+    rows = [
+        (occasion.key, occasion.kind, occasion.people[0], json.dumps([a.email for a in written.to]), written.subject,
+         written.body, occasion.reason, "pending", written.in_reply_to, " ".join(written.references), occasion.message,
+         occasion.event, now, now)
+        for occasion, written in drafts
+    ]
+    with store.db.atomic():
+        insert_rows(D, _STORED, rows, ignore=True)
+    stored: list[store.Draft] = []
+    for part in chunks([occasion.key for occasion, _ in drafts]):
+        stored.extend(D.select().where(D.occasion.in_(list(part)) & (D.created == now)))
+    return sorted(stored, key=lambda row: row.id)
 
 
 def generate_due(now: dt.datetime, config: Config) -> list[store.Draft]:
@@ -317,16 +326,17 @@ def generate_due(now: dt.datetime, config: Config) -> list[store.Draft]:
     due = due_occasions(now, config)
     me = my_name(config.self_addresses) if due else ""  # a query over the user's own mail: only when needed
     src = Sources(due, now, zone)
-    made = []
+    drafts = []
     for occasion in due:
         try:
             written = write(occasion, src, me)
         except Exception:
             log.exception("could not write the draft for %s", occasion.key)
             continue
-        if written is not None and (row := record(occasion, written, now)) is not None:
-            made.append(row)
-            src.recipients.wrote(occasion.people[0], written.body)  # as a later read of the store would find it
+        if written is not None:
+            drafts.append((occasion, written))
+            src.recipients.wrote(occasion.people[0], written.body)  # said, for the next draft to them
+    made = record(drafts, now)
     if made:
         log.info("wrote %s drafts: %s", len(made), ", ".join(r.kind for r in made))
     place.place_pending(config, now)

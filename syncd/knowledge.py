@@ -39,7 +39,8 @@ def _feedback(target: str) -> dict[str, str]:
     return dict(FB.select(FB.natural, FB.verdict).where(FB.target == target).tuples())
 
 
-def _fact_dict(row: store.Fact, email: str, verdict: str | None) -> dict[str, Any]:
+def _fact_dict(row: Any, email: str, verdict: str | None) -> dict[str, Any]:
+    """``row``: a stored fact (a model, or a row of ``_fact_query``)."""
     return {
         "id": row.id,
         "person": email,
@@ -57,15 +58,18 @@ def _fact_dict(row: store.Fact, email: str, verdict: str | None) -> dict[str, An
     }
 
 
-def _fact_query() -> pw.ModelSelect:
-    return F.select(F, P.id, P.primary_email).join(P).order_by(P.primary_email, F.kind, F.stated_at, F.id)
+def _fact_query(include_all: bool) -> pw.ModelSelect:
+    """Facts as plain rows (``row.person`` is the id, ``row.primary_email`` the person's):
+    peewee's models cost more to build than the database takes to read them."""
+    query = F.select(F, P.primary_email).join(P).order_by(P.primary_email, F.kind, F.stated_at, F.id)
+    return (query if include_all else query.where(F.state == "active")).namedtuples()
 
 
 def facts(person: str | None = None, kind: str | None = None, include_all: bool = False,
           today: dt.date | None = None, person_id: int | None = None) -> list[dict[str, Any]]:
     """Active facts (``include_all``: superseded, restated and dismissed too), and the
     projections made from the active ones for ``today``."""
-    query = _fact_query()
+    query = _fact_query(include_all)
     if person is not None:
         query = query.where(F.person == find_person(person).id)
     if person_id is not None:
@@ -79,10 +83,10 @@ def facts_by_person(person_ids: Sequence[int], today: dt.date) -> dict[int, list
     """For each of these people, what ``facts(person_id=..., today=today)`` gives, each
     stored fact with its ``key`` too ("" for a projection): one query for all of them,
     each person's list made from their own rows only."""
-    rows: dict[int, list[store.Fact]] = defaultdict(list)
+    rows: dict[int, list[Any]] = defaultdict(list)
     for part in chunks(sorted(set(person_ids))):
-        for row in _fact_query().where(F.person.in_(list(part))):
-            rows[row.person_id].append(row)
+        for row in _fact_query(False).where(F.person.in_(list(part))):
+            rows[row.person].append(row)
     verdicts = _feedback("fact")
     out: dict[int, list[dict[str, Any]]] = {}
     for person_id in person_ids:
@@ -94,13 +98,13 @@ def facts_by_person(person_ids: Sequence[int], today: dt.date) -> dict[int, list
     return out
 
 
-def _fact_items(rows: Iterable[store.Fact], verdicts: dict[str, str], include_all: bool, today: dt.date | None,
+def _fact_items(rows: Iterable[Any], verdicts: dict[str, str], include_all: bool, today: dt.date | None,
                 kind: str | None) -> list[dict[str, Any]]:
     out = []
-    live: list[tuple[store.Fact, Fact]] = []
+    live: list[tuple[Any, Fact]] = []
     for row in rows:
         verdict = verdicts.get(row.natural)
-        item = _fact_dict(row, row.person.primary_email, verdict)
+        item = _fact_dict(row, row.primary_email, verdict)
         if item["state"] == "active":
             live.append((row, Fact(
                 person=item["person"], kind=row.kind, value=row.value, key=row.key, source=row.source,
@@ -138,7 +142,7 @@ def fact_feedback(fact_id: int, verdict: str, now: dt.datetime) -> dict[str, Any
 # no longer worth a nudge.
 
 
-def _stale(row: store.OpenLoop, due: dt.date | None, now: dt.datetime) -> bool:
+def _stale(row: Any, due: dt.date | None, now: dt.datetime) -> bool:
     if due is not None:
         return now.date() - due > STALE_AFTER_DUE
     limit = STALE_QUESTION if row.kind == "question" else STALE_PROMISE
@@ -146,7 +150,9 @@ def _stale(row: store.OpenLoop, due: dt.date | None, now: dt.datetime) -> bool:
 
 
 def _loop_query(now: dt.datetime | None, include_all: bool) -> pw.ModelSelect:
-    query = L.select(L, P.id, P.primary_email, M.message_id).join(P).switch(L).join(M).order_by(L.stated_at, L.id)
+    """Loops as plain rows (``row.person`` is the id, ``row.primary_email`` the person's,
+    ``row.message_id`` the source's Message-ID)."""
+    query = L.select(L, P.primary_email, M.message_id).join(P).switch(L).join(M).order_by(L.stated_at, L.id).namedtuples()
     if not include_all:
         query = query.where(L.closed_by == "")
         if now is not None:  # what _stale would drop anyway, left in the database: the work follows the open loops
@@ -176,15 +182,15 @@ def loops(person: str | None = None, now: dt.datetime | None = None, include_all
 def loops_by_person(person_ids: Sequence[int], now: dt.datetime) -> dict[int, list[dict[str, Any]]]:
     """For each of these people, what ``loops(person_id=..., now=now)`` gives: one query
     for all of them, each person's list made from their own rows only."""
-    rows: dict[int, list[store.OpenLoop]] = defaultdict(list)
+    rows: dict[int, list[Any]] = defaultdict(list)
     for part in chunks(sorted(set(person_ids))):
         for row in _loop_query(now, False).where(L.person.in_(list(part))):
-            rows[row.person_id].append(row)
+            rows[row.person].append(row)
     done = _feedback("loop")
     return {person_id: _loop_items(rows[person_id], done, now, False) for person_id in person_ids}
 
 
-def _loop_items(rows: Iterable[store.OpenLoop], done: dict[str, str], now: dt.datetime | None,
+def _loop_items(rows: Iterable[Any], done: dict[str, str], now: dt.datetime | None,
                 include_all: bool) -> list[dict[str, Any]]:
     out = []
     for row in rows:
@@ -198,9 +204,9 @@ def _loop_items(rows: Iterable[store.OpenLoop], done: dict[str, str], now: dt.da
         if status != "open" and not include_all:
             continue
         out.append({
-            "id": row.id, "person": row.person.primary_email, "direction": row.direction, "kind": row.kind,
+            "id": row.id, "person": row.primary_email, "direction": row.direction, "kind": row.kind,
             "text": row.text, "due": row.due, "stated_at": row.stated_at.isoformat(),
-            "source": row.message.message_id, "status": status, "closed_by": row.closed_by or None,
+            "source": row.message_id, "status": status, "closed_by": row.closed_by or None,
             "overdue": bool(due and now and status == "open" and due < now.date()),
         })
     return out

@@ -210,7 +210,7 @@ def place(row: store.Draft, config: Config, now: Any, targets: Targets | None = 
     row.provider_id = placed or _write_outbox(config, row, targets)
     row.status = "placed"
     row.updated = now
-    row.save()
+    row.save(only=[D.account, D.provider_id, D.status, D.updated])
 
 
 def place_pending(config: Config, now: Any) -> int:
