@@ -112,43 +112,69 @@ def in_touch(person_id: int, now: dt.datetime) -> bool:
 # -- follow-ups after meetings ----------------------------------------------------------
 
 
-def _external_attendees(event_id: int, domains: frozenset[str], self_addresses: frozenset[str]) -> list[int]:
-    query = (
-        AT.select(AT.partstat, A.email, P.id).join(A).join(P)
-        .where((AT.event == event_id) & _people_ok()).order_by(AT.organizer.desc(), AT.id).tuples()
-    )
-    found: list[int] = []
-    for partstat, email, person_id in query:
-        if email in self_addresses or email.rpartition("@")[2] in domains or (partstat or "").upper() == "DECLINED":
-            continue
-        if person_id not in found:
-            found.append(person_id)
+def _external_attendees(event_ids: list[int], domains: frozenset[str], self_addresses: frozenset[str]) -> dict[int, list[int]]:
+    """Each meeting's people from outside the user's organisation who did not decline, organiser first."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for part in chunks(event_ids):
+        query = (
+            AT.select(AT.event, AT.partstat, A.email, P.id).join(A).join(P)
+            .where(AT.event.in_(list(part)) & _people_ok()).order_by(AT.event, AT.organizer.desc(), AT.id).tuples()
+        )
+        for event_id, partstat, email, person_id in query:
+            if email in self_addresses or email.rpartition("@")[2] in domains or (partstat or "").upper() == "DECLINED":
+                continue
+            if person_id not in found[event_id]:
+                found[event_id].append(person_id)
     return found
 
 
-def _routine(event: store.Event, people: list[int]) -> bool:
+def _met_before(people: list[int], since: dt.datetime, until: dt.datetime) -> dict[str, list[tuple[int, dt.datetime, int]]]:
+    """The meetings with these people that started in [since, until), by lower-case title:
+    (event id, start, person) for each of them there."""
+    found: dict[str, list[tuple[int, dt.datetime, int]]] = defaultdict(list)
+    for part in chunks(people):
+        query = (
+            E.select(E.id, E.start, pw.fn.LOWER(E.summary), A.person).join(AT).join(A)
+            .where((E.start >= since) & (E.start < until) & A.person.in_(list(part))).tuples()
+        )
+        for event_id, start, title, person in query:
+            found[title].append((event_id, start, person))
+    return found
+
+
+def _routine(event: store.Event, people: list[int], met: dict[str, list[tuple[int, dt.datetime, int]]]) -> bool:
+    """A recurring meeting, or the same title with any of them within ``ROUTINE_DAYS`` before."""
     if event.recurring:
         return True
     since = event.start - dt.timedelta(days=ROUTINE_DAYS)
-    earlier = (
-        E.select(E.id).join(AT).join(A)
-        .where((E.start >= since) & (E.start < event.start) & (E.id != event.id)
-               & (pw.fn.LOWER(E.summary) == event.summary.lower()) & A.person.in_(people))
-    )
-    return earlier.exists()
+    return any(eid != event.id and since <= start < event.start and person in people
+               for eid, start, person in met.get(event.summary.lower(), ()))
 
 
-def _wrote_since(people: list[int], since: dt.datetime) -> bool:
-    return T.select().where(T.person.in_(people) & (T.kind == "sent") & (T.at >= since)).exists()
+def _last_written(people: list[int], since: dt.datetime) -> dict[int, dt.datetime]:
+    """When the user last wrote to each of them, if at or after ``since``."""
+    found: dict[int, dt.datetime] = {}
+    for part in chunks(people):
+        query = (T.select(T.person, pw.fn.MAX(T.at)).where(T.person.in_(list(part)) & (T.kind == "sent") & (T.at >= since))
+                 .group_by(T.person).tuples())
+        found.update({pid: T.at.python_value(at) if isinstance(at, str) else at for pid, at in query})
+    return found
 
 
 def followups(now: dt.datetime, self_addresses: frozenset[str]) -> list[Occasion]:
     domains = own_domains(self_addresses)
-    events = (
+    events = list(
         E.select().where((E.end <= now) & (E.end > now - dt.timedelta(days=FOLLOWUP_DAYS)) & (E.all_day == False)  # noqa: E712
                          & (E.status != "CANCELLED"))
         .order_by(E.start, E.id)
     )
+    if not events:
+        return []
+    attendees = _external_attendees([e.id for e in events], domains, self_addresses)
+    everyone = sorted({pid for people in attendees.values() for pid in people})
+    first, last = min(e.start for e in events), max(e.start for e in events)
+    met = _met_before(everyone, first - dt.timedelta(days=ROUTINE_DAYS), last)
+    written = _last_written(everyone, first)
     found: list[Occasion] = []
     seen: set[str] = set()
     for event in events:
@@ -156,8 +182,8 @@ def followups(now: dt.datetime, self_addresses: frozenset[str]) -> list[Occasion
         if key in seen:
             continue
         seen.add(key)
-        people = _external_attendees(event.id, domains, self_addresses)
-        if not people or _routine(event, people) or _wrote_since(people, event.start):
+        people = attendees.get(event.id, [])
+        if not people or _routine(event, people, met) or any(p in written and written[p] >= event.start for p in people):
             continue
         found.append(Occasion(
             key=key, kind="followup", people=tuple(people), subject=event.summary, event=event.id,
