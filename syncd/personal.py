@@ -57,7 +57,6 @@ class Recipients:
 
     def __init__(self, person_ids: Iterable[int], now: dt.datetime) -> None:
         ids = sorted(set(person_ids))
-        self.now = now
         self._people = _people(ids)
         self._addresses = _addresses(ids)
         self._facts = knowledge.facts_by_person(ids, now.date())
@@ -84,7 +83,8 @@ class Recipients:
         return [(email, bounced_at) for email, _, bounced_at in self._addresses[person_id]]
 
     def wrote(self, person_id: int, body: str) -> None:
-        """A draft to them was just stored: from now on it counts as said, as if read again."""
+        """A draft to them was just written: from now on it counts as said (as the drafts
+        syncd wrote them lately do)."""
         self._said[person_id].append(body)
         self._made.pop(person_id, None)
 
