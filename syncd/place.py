@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from connectors.base import DRAFTS, Address, OutgoingMail
 from connectors.compose import build_message
 from syncd import store
-from syncd.bulk import rows_in
+from syncd.bulk import rows_in, update_rows
 from syncd.errors import SyncdError, Unsupported
 from syncd.occasions import short_hash
 
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 D, A, P = store.Draft, store.Address, store.Person
 OUTBOX_PREFIX = "outbox:"
+_PLACED = (D.account, D.provider_id, D.status, D.updated)  # what placing a draft sets
 
 
 def draft_message_id(row: store.Draft) -> str:
@@ -210,7 +211,8 @@ def place(row: store.Draft, config: Config, now: Any, targets: Targets | None = 
     row.provider_id = placed or _write_outbox(config, row, targets)
     row.status = "placed"
     row.updated = now
-    row.save(only=[D.account, D.provider_id, D.status, D.updated])
+    # one prepared statement: peewee's save costs more than the database's work, per draft
+    update_rows(D, _PLACED, [(row.account_id, row.provider_id, row.status, row.updated, row.id)])
 
 
 def place_pending(config: Config, now: Any) -> int:
