@@ -114,51 +114,27 @@ def in_touch(person_id: int, now: dt.datetime) -> bool:
 
 def _external_attendees(event_ids: list[int], domains: frozenset[str], self_addresses: frozenset[str]) -> dict[int, list[int]]:
     """Each meeting's people from outside the user's organisation who did not decline, organiser first."""
+    query = (
+        AT.select(AT.event, AT.partstat, A.email, P.id).join(A).join(P)
+        .where(AT.event.in_(event_ids) & _people_ok()).order_by(AT.event, AT.organizer.desc(), AT.id).tuples()
+    )
     found: dict[int, list[int]] = defaultdict(list)
-    for part in chunks(event_ids):
-        query = (
-            AT.select(AT.event, AT.partstat, A.email, P.id).join(A).join(P)
-            .where(AT.event.in_(list(part)) & _people_ok()).order_by(AT.event, AT.organizer.desc(), AT.id).tuples()
-        )
-        for event_id, partstat, email, person_id in query:
-            if email in self_addresses or email.rpartition("@")[2] in domains or (partstat or "").upper() == "DECLINED":
-                continue
-            if person_id not in found[event_id]:
-                found[event_id].append(person_id)
-    return found
-
-
-def _met_before(people: list[int], since: dt.datetime, until: dt.datetime) -> dict[str, list[tuple[int, dt.datetime, int]]]:
-    """The meetings with these people that started in [since, until), by lower-case title:
-    (event id, start, person) for each of them there."""
-    found: dict[str, list[tuple[int, dt.datetime, int]]] = defaultdict(list)
-    for part in chunks(people):
-        query = (
-            E.select(E.id, E.start, pw.fn.LOWER(E.summary), A.person).join(AT).join(A)
-            .where((E.start >= since) & (E.start < until) & A.person.in_(list(part))).tuples()
-        )
-        for event_id, start, title, person in query:
-            found[title].append((event_id, start, person))
+    for event_id, partstat, email, person_id in query:
+        if email in self_addresses or email.rpartition("@")[2] in domains or (partstat or "").upper() == "DECLINED":
+            continue
+        if person_id not in found[event_id]:
+            found[event_id].append(person_id)
     return found
 
 
 def _routine(event: store.Event, people: list[int], met: dict[str, list[tuple[int, dt.datetime, int]]]) -> bool:
-    """A recurring meeting, or the same title with any of them within ``ROUTINE_DAYS`` before."""
+    """A recurring meeting, or the same title with any of them within ``ROUTINE_DAYS`` before
+    (``met``: (event, start, person) of their meetings by lower-case title)."""
     if event.recurring:
         return True
     since = event.start - dt.timedelta(days=ROUTINE_DAYS)
     return any(eid != event.id and since <= start < event.start and person in people
                for eid, start, person in met.get(event.summary.lower(), ()))
-
-
-def _last_written(people: list[int], since: dt.datetime) -> dict[int, dt.datetime]:
-    """When the user last wrote to each of them, if at or after ``since``."""
-    found: dict[int, dt.datetime] = {}
-    for part in chunks(people):
-        query = (T.select(T.person, pw.fn.MAX(T.at)).where(T.person.in_(list(part)) & (T.kind == "sent") & (T.at >= since))
-                 .group_by(T.person).tuples())
-        found.update({pid: T.at.python_value(at) if isinstance(at, str) else at for pid, at in query})
-    return found
 
 
 def followups(now: dt.datetime, self_addresses: frozenset[str]) -> list[Occasion]:
@@ -173,8 +149,16 @@ def followups(now: dt.datetime, self_addresses: frozenset[str]) -> list[Occasion
     attendees = _external_attendees([e.id for e in events], domains, self_addresses)
     everyone = sorted({pid for people in attendees.values() for pid in people})
     first, last = min(e.start for e in events), max(e.start for e in events)
-    met = _met_before(everyone, first - dt.timedelta(days=ROUTINE_DAYS), last)
-    written = _last_written(everyone, first)
+    met: dict[str, list[tuple[int, dt.datetime, int]]] = defaultdict(list)  # their earlier meetings, by title
+    for eid, start, title, person in (
+        E.select(E.id, E.start, pw.fn.LOWER(E.summary), A.person).join(AT).join(A)
+        .where((E.start >= first - dt.timedelta(days=ROUTINE_DAYS)) & (E.start < last) & A.person.in_(everyone)).tuples()
+    ):
+        met[title].append((eid, start, person))
+    written = dict(  # when the user last wrote to each of them since the first meeting
+        T.select(T.person, pw.fn.MAX(T.at)).where(T.person.in_(everyone) & (T.kind == "sent") & (T.at >= first))
+        .group_by(T.person).tuples()
+    )
     found: list[Occasion] = []
     seen: set[str] = set()
     for event in events:
