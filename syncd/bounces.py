@@ -17,7 +17,7 @@ person has another one. ``syncd people`` and ``syncd person`` show the date inst
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import peewee as pw
 
@@ -87,7 +87,13 @@ def live_address(person_id: int, preferred: str) -> str | None:
     """``preferred`` unless it bounced; then another address of theirs that did not; None
     when every address bounced."""
     rows = A.select(A.email, A.bounced_at).where(A.person == person_id).order_by(A.id).tuples()
-    state = {email: at for email, at in rows}
+    return live_among(list(rows), preferred)
+
+
+def live_among(addresses: Sequence[tuple[str, object]], preferred: str) -> str | None:
+    """``live_address`` over a person's ``(email, bounced_at)`` pairs, oldest first,
+    already read."""
+    state = dict(addresses)
     if state.get(preferred) is None:
         return preferred
     return next((email for email, at in state.items() if at is None), None)

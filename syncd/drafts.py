@@ -13,8 +13,9 @@ in ``templates/drafts/<kind>.txt.j2`` decide *how*, with several phrasings per p
 picked by a hash of the occasion, so two drafts on the same day do not read alike. The
 first line of a rendered template is its ``Subject:``.
 
-Privacy: the personal part of a draft comes only from ``syncd.personal.about`` for its
-own recipients (queries by their person id); nothing here reads anyone else's facts.
+Privacy: the personal part of a draft comes only from ``syncd.personal.Recipients.about``
+for its own recipients (read by their person ids, once for all the drafts due:
+``syncd.draftsources``); nothing here reads anyone else's facts.
 """
 
 from __future__ import annotations
@@ -26,26 +27,29 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-import peewee as pw
 
 from connectors.base import Address
-from syncd import bounces, personal, phrasing, store
+from syncd import bounces, phrasing, store
+from syncd.bulk import chunks, insert_rows
+from syncd.draftsources import Answered, Sources
 from syncd.occasions import Occasion, due_occasions, local_zone
-from syncd.personal import About
+from syncd.personal import About, my_name
+from syncd.touches import touches
 
 if TYPE_CHECKING:
     from syncd.config import Config
 
 log = logging.getLogger(__name__)
 
+D = store.Draft
+
 KINDS = ("followup", "birthday", "anniversary", "nudge", "reply", "promise")
-NEXT_MEETING_DAYS = 14  # a follow-up looks forward to the next meeting this close
 
 
 def template_dirs() -> list[Path]:
@@ -103,11 +107,10 @@ def _to(people: list[About]) -> tuple[Address, ...]:
     return tuple(Address(p.email, p.full_name) for p in people)
 
 
-def _thread(message_id: int | None) -> tuple[str, str, tuple[str, ...]]:
+def _thread(message: Answered | None) -> tuple[str, str, tuple[str, ...]]:
     """(Re: subject, In-Reply-To, References) for a draft that answers a stored message."""
-    if message_id is None:
+    if message is None:
         return "", "", ()
-    message = store.Message.get_by_id(message_id)
     refs = [r for r in message.references.split() if r] or ([message.in_reply_to] if message.in_reply_to else [])
     refs = [r for r in refs if r != message.message_id][-9:] + [message.message_id]
     return phrasing.reply_subject(message.subject), message.message_id, tuple(refs)
@@ -142,10 +145,10 @@ def _promise_lines(people: list[About], day: dt.date, words: frozenset[str], gro
     return lines[:3]
 
 
-def _followup(occasion: Occasion, people: list[About], now: dt.datetime, today: dt.date,
-              zone: dt.tzinfo) -> dict[str, Any] | None:
-    event = store.Event.get_by_id(occasion.event)
-    day = event.start.astimezone(zone).date()
+def _followup(occasion: Occasion, people: list[About], src: Sources) -> dict[str, Any] | None:
+    assert occasion.event is not None
+    event, today = src.events[occasion.event], src.today
+    day = event.start.astimezone(src.zone).date()
     names = [p.full_name for p in people] + [p.name for p in people]
     proper = phrasing.proper_words(names, [p.email for p in people])
     topic, meal = phrasing.meeting_topic(event.summary, names, proper)
@@ -156,31 +159,25 @@ def _followup(occasion: Occasion, people: list[About], now: dt.datetime, today: 
         "topic": topic, "meal": meal, "group": group,
         "when": phrasing.day_phrase(day, today), "when_s": phrasing.possessive_day(day, today),
         "promises": _promise_lines(people, day, words, group),
-        "next": _next_meeting(people, now, today, zone, proper),
-        "touches": [] if group else personal.touches(people[0], today, limit=1),
+        "next": _next_meeting(people, src, proper),
+        "touches": [] if group else touches(people[0], today, limit=1),
     }
 
 
-def _next_meeting(people: list[About], now: dt.datetime, today: dt.date, zone: dt.tzinfo,
-                  proper: set[str]) -> dict[str, str] | None:
-    """The next meeting with any of them within ``NEXT_MEETING_DAYS``: "the weekly check-in", "on Tuesday"."""
-    E, AT, A = store.Event, store.Attendee, store.Address
-    event = (
-        E.select().join(AT).join(A)
-        .where(A.person.in_([p.person_id for p in people]) & (E.start > now)
-               & (E.start <= now + dt.timedelta(days=NEXT_MEETING_DAYS)) & (E.status != "CANCELLED"))
-        .order_by(E.start).first()
-    )
+def _next_meeting(people: list[About], src: Sources, proper: set[str]) -> dict[str, str] | None:
+    """The next meeting with any of them soon (``syncd.draftsources``): "the weekly check-in", "on Tuesday"."""
+    event = src.next_meeting([p.person_id for p in people])
     if event is None:
         return None
     names = [p.full_name for p in people] + [p.name for p in people]
     topic, meal = phrasing.meeting_topic(event.summary, names, proper)
     return {"topic": topic or (f"{meal}" if meal else "our next meeting"),
-            "when": phrasing.future_phrase(event.start.astimezone(zone).date(), today)}
+            "when": phrasing.future_phrase(event.start.astimezone(src.zone).date(), src.today)}
 
 
-def _yearly_fact(occasion: Occasion) -> store.Fact:
-    return store.Fact.get_by_id(occasion.fact)
+def _yearly_fact(occasion: Occasion, src: Sources) -> store.Fact:
+    assert occasion.fact is not None
+    return src.facts[occasion.fact]
 
 
 def _milestone(fact: store.Fact, day: dt.date) -> str:
@@ -192,39 +189,33 @@ def _milestone(fact: store.Fact, day: dt.date) -> str:
     return phrasing.ordinal(int(m.group(1)))
 
 
-def _birthday(occasion: Occasion, people: list[About], now: dt.datetime, today: dt.date,
-              zone: dt.tzinfo) -> dict[str, Any] | None:
+def _birthday(occasion: Occasion, people: list[About], src: Sources) -> dict[str, Any] | None:
     assert occasion.date is not None
-    fact = _yearly_fact(occasion)
+    fact = _yearly_fact(occasion, src)
     return {
         "ordinal": _milestone(fact, occasion.date), "name": people[0].name,
-        "touches": personal.touches(people[0], today, limit=1, skip_kinds=frozenset({"expecting"})),
+        "touches": touches(people[0], src.today, limit=1, skip_kinds=frozenset({"expecting"})),
     }
 
 
-def _anniversary(occasion: Occasion, people: list[About], now: dt.datetime, today: dt.date,
-                 zone: dt.tzinfo) -> dict[str, Any] | None:
+def _anniversary(occasion: Occasion, people: list[About], src: Sources) -> dict[str, Any] | None:
     assert occasion.date is not None
-    fact = _yearly_fact(occasion)
+    fact, today = _yearly_fact(occasion, src), src.today
     wedding = "wedding" in fact.value.lower() or fact.key.endswith(":wedding")
-    partner = next((t["name"] for t in personal.touches(people[0], today, limit=5, min_score=0.0)
+    partner = next((t["name"] for t in touches(people[0], today, limit=5, min_score=0.0)
                     if t["kind"] == "partner"), "")
     org = fact.value.split(" at ", 1)[1].strip() if " at " in fact.value else ""
     return {
         "wedding": wedding, "ordinal": _milestone(fact, occasion.date), "partner": partner, "org": org,
-        "what": fact.value, "touches": personal.touches(people[0], today, limit=1, skip_kinds=frozenset({"partner"})),
+        "what": fact.value, "touches": touches(people[0], today, limit=1, skip_kinds=frozenset({"partner"})),
     }
 
 
-def _nudge(occasion: Occasion, people: list[About], now: dt.datetime, today: dt.date,
-           zone: dt.tzinfo) -> dict[str, Any] | None:
+def _nudge(occasion: Occasion, people: list[About], src: Sources) -> dict[str, Any] | None:
     person = people[0]
-    last = (
-        store.Touchpoint.select(pw.fn.MAX(store.Touchpoint.at)).where(store.Touchpoint.person == person.person_id).scalar()
-    )
-    last_at = store.Touchpoint.at.python_value(last) if isinstance(last, str) else last
-    days = (now - last_at).total_seconds() / 86400 if last_at else 365.0
-    return {"gap": phrasing.gap_phrase(days), "touches": personal.touches(person, today, limit=2)}
+    last_at = src.last_contact.get(person.person_id)
+    days = (src.now - last_at).total_seconds() / 86400 if last_at else 365.0
+    return {"gap": phrasing.gap_phrase(days), "touches": touches(person, src.today, limit=2)}
 
 
 def _first_question(text: str) -> str:
@@ -234,8 +225,7 @@ def _first_question(text: str) -> str:
     return phrasing.one_line(text)
 
 
-def _reply(occasion: Occasion, people: list[About], now: dt.datetime, today: dt.date,
-           zone: dt.tzinfo) -> dict[str, Any] | None:
+def _reply(occasion: Occasion, people: list[About], src: Sources) -> dict[str, Any] | None:
     person = people[0]
     loop = next((lp for lp in person.loops if lp["id"] in occasion.loops), None)
     if loop is None:
@@ -243,13 +233,12 @@ def _reply(occasion: Occasion, people: list[About], now: dt.datetime, today: dt.
     wanted = phrasing.requested(loop["text"])
     return {
         "thing": wanted[0] if wanted else "", "mentioned": bool(wanted and wanted[1]),
-        "question": _first_question(loop["text"]), "days": (now - dt.datetime.fromisoformat(loop["stated_at"])).days,
-        "touches": personal.touches(person, today, limit=1, min_score=0.35),
+        "question": _first_question(loop["text"]), "days": (src.now - dt.datetime.fromisoformat(loop["stated_at"])).days,
+        "touches": touches(person, src.today, limit=1, min_score=0.35),
     }
 
 
-def _promise(occasion: Occasion, people: list[About], now: dt.datetime, today: dt.date,
-             zone: dt.tzinfo) -> dict[str, Any] | None:
+def _promise(occasion: Occasion, people: list[About], src: Sources) -> dict[str, Any] | None:
     person = people[0]
     loop = next((lp for lp in person.loops if lp["id"] in occasion.loops), None)
     found = phrasing.deliverable(loop["text"]) if loop else None
@@ -257,10 +246,10 @@ def _promise(occasion: Occasion, people: list[About], now: dt.datetime, today: d
         return None
     thing, purpose = found
     due = dt.date.fromisoformat(loop["due"]) if loop["due"] else occasion.date
-    return {"thing": thing, "purpose": purpose, "late": bool(due and due < today), "touches": []}
+    return {"thing": thing, "purpose": purpose, "late": bool(due and due < src.today), "touches": []}
 
 
-BUILDERS: dict[str, Callable[[Occasion, list[About], dt.datetime, dt.date, dt.tzinfo], dict[str, Any] | None]] = {
+BUILDERS: dict[str, Callable[[Occasion, list[About], Sources], dict[str, Any] | None]] = {
     "followup": _followup, "birthday": _birthday, "anniversary": _anniversary,
     "nudge": _nudge, "reply": _reply, "promise": _promise,
 }
@@ -280,39 +269,46 @@ def render(kind: str, context: dict[str, Any], seed: str) -> tuple[str, str]:
     return subject, body
 
 
-def write(occasion: Occasion, now: dt.datetime, zone: dt.tzinfo, me: str) -> Written | None:
-    """The draft for one occasion, from its recipients' own facts and loops only."""
-    today = now.astimezone(zone).date()
+def write(occasion: Occasion, src: Sources, me: str) -> Written | None:
+    """The draft for one occasion (read into ``src``), from its recipients' own facts and loops only."""
     people = []
     for pid in occasion.people:  # never to an address that bounced (syncd.bounces)
-        about = personal.about(pid, now)
-        email = bounces.live_address(pid, about.email)
+        about = src.recipients.about(pid)
+        email = bounces.live_among(src.recipients.addresses(pid), about.email)
         if email is not None:
             people.append(about if email == about.email else dataclasses.replace(about, email=email))
     if not people:
         return None
-    context = BUILDERS[occasion.kind](occasion, people, now, today, zone)
+    context = BUILDERS[occasion.kind](occasion, people, src)
     if context is None:
         return None
-    reply_subject, in_reply_to, references = _thread(occasion.message)
+    answered = src.answered[occasion.message] if occasion.message is not None else None
+    reply_subject, in_reply_to, references = _thread(answered)
     context.update(hello=_hello(people), me=me, reply_subject=reply_subject)
     subject, body = render(occasion.kind, context, occasion.key)
     return Written(occasion.kind, _to(people), subject, body, in_reply_to, references)
 
 
-def record(occasion: Occasion, written: Written, now: dt.datetime) -> store.Draft | None:
-    """Store the draft (pending); None when this occasion already has one."""
-    try:
-        with store.db.atomic():
-            return store.Draft.create(
-                occasion=occasion.key, kind=occasion.kind, person=occasion.people[0],
-                to=json.dumps([a.email for a in written.to]), subject=written.subject, body=written.body,
-                reason=occasion.reason, status="pending", in_reply_to=written.in_reply_to,
-                references=" ".join(written.references), message=occasion.message, event=occasion.event,
-                created=now, updated=now,
-            )
-    except pw.IntegrityError:
-        return None
+_STORED = (D.occasion, D.kind, D.person, D.to, D.subject, D.body, D.reason, D.status, D.in_reply_to, D.references,
+           D.message, D.event, D.created, D.updated)
+
+
+def record(drafts: Sequence[tuple[Occasion, Written]], now: dt.datetime) -> list[store.Draft]:
+    """Store the drafts (pending), one statement for all; an occasion that already has a
+    draft keeps it (the key is unique: a draft once per occasion, for ever). Returns the
+    drafts stored now."""
+    rows = [
+        (occasion.key, occasion.kind, occasion.people[0], json.dumps([a.email for a in written.to]), written.subject,
+         written.body, occasion.reason, "pending", written.in_reply_to, " ".join(written.references), occasion.message,
+         occasion.event, now, now)
+        for occasion, written in drafts
+    ]
+    with store.db.atomic():
+        insert_rows(D, _STORED, rows, ignore=True)
+    stored: list[store.Draft] = []
+    for part in chunks([occasion.key for occasion, _ in drafts]):
+        stored.extend(D.select().where(D.occasion.in_(list(part)) & (D.created == now)))
+    return sorted(stored, key=lambda row: row.id)
 
 
 def generate_due(now: dt.datetime, config: Config) -> list[store.Draft]:
@@ -328,16 +324,19 @@ def generate_due(now: dt.datetime, config: Config) -> list[store.Draft]:
         log.exception("checking placed drafts failed")
     zone = local_zone(now, config)
     due = due_occasions(now, config)
-    me = personal.my_name(config.self_addresses) if due else ""  # a query over the user's own mail: only when needed
-    made = []
+    me = my_name(config.self_addresses) if due else ""  # a query over the user's own mail: only when needed
+    src = Sources(due, now, zone)
+    drafts = []
     for occasion in due:
         try:
-            written = write(occasion, now, zone, me)
+            written = write(occasion, src, me)
         except Exception:
             log.exception("could not write the draft for %s", occasion.key)
             continue
-        if written is not None and (row := record(occasion, written, now)) is not None:
-            made.append(row)
+        if written is not None:
+            drafts.append((occasion, written))
+            src.recipients.wrote(occasion.people[0], written.body)  # said, for the next draft to them
+    made = record(drafts, now)
     if made:
         log.info("wrote %s drafts: %s", len(made), ", ".join(r.kind for r in made))
     place.place_pending(config, now)
@@ -349,14 +348,14 @@ def preview(now: dt.datetime, config: Config, hours: tuple[int, ...] = tuple(ran
     """The drafts the syncs of the next two days would write (looked at every two hours),
     without storing anything: for the demo."""
     zone = local_zone(now, config)
-    me = personal.my_name(config.self_addresses)
+    me = my_name(config.self_addresses)
     seen: set[str] = set()
     for hour in hours:
         at = now + dt.timedelta(hours=hour)
-        for occasion in due_occasions(at, config):
-            if occasion.key in seen:
-                continue
-            seen.add(occasion.key)
-            written = write(occasion, at, zone, me)
+        due = [o for o in due_occasions(at, config) if o.key not in seen]
+        seen.update(o.key for o in due)
+        src = Sources(due, at, zone)
+        for occasion in due:
+            written = write(occasion, src, me)
             if written is not None:
                 yield at, occasion, written

@@ -30,12 +30,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import peewee as pw
 
 from syncd import bounces, knowledge, store
+from syncd.bulk import chunks
 from syncd.phrasing import deliverable, requested
 
 if TYPE_CHECKING:
@@ -110,42 +112,52 @@ def in_touch(person_id: int, now: dt.datetime) -> bool:
 # -- follow-ups after meetings ----------------------------------------------------------
 
 
-def _external_attendees(event_id: int, domains: frozenset[str], self_addresses: frozenset[str]) -> list[int]:
+def _external_attendees(event_ids: list[int], domains: frozenset[str], self_addresses: frozenset[str]) -> dict[int, list[int]]:
+    """Each meeting's people from outside the user's organisation who did not decline, organiser first."""
     query = (
-        AT.select(AT.partstat, A.email, P.id).join(A).join(P)
-        .where((AT.event == event_id) & _people_ok()).order_by(AT.organizer.desc(), AT.id).tuples()
+        AT.select(AT.event, AT.partstat, A.email, P.id).join(A).join(P)
+        .where(AT.event.in_(event_ids) & _people_ok()).order_by(AT.event, AT.organizer.desc(), AT.id).tuples()
     )
-    found: list[int] = []
-    for partstat, email, person_id in query:
+    found: dict[int, list[int]] = defaultdict(list)
+    for event_id, partstat, email, person_id in query:
         if email in self_addresses or email.rpartition("@")[2] in domains or (partstat or "").upper() == "DECLINED":
             continue
-        if person_id not in found:
-            found.append(person_id)
+        if person_id not in found[event_id]:
+            found[event_id].append(person_id)
     return found
 
 
-def _routine(event: store.Event, people: list[int]) -> bool:
+def _routine(event: store.Event, people: list[int], met: dict[str, list[tuple[int, dt.datetime, int]]]) -> bool:
+    """A recurring meeting, or the same title with any of them within ``ROUTINE_DAYS`` before
+    (``met``: (event, start, person) of their meetings by lower-case title)."""
     if event.recurring:
         return True
     since = event.start - dt.timedelta(days=ROUTINE_DAYS)
-    earlier = (
-        E.select(E.id).join(AT).join(A)
-        .where((E.start >= since) & (E.start < event.start) & (E.id != event.id)
-               & (pw.fn.LOWER(E.summary) == event.summary.lower()) & A.person.in_(people))
-    )
-    return earlier.exists()
-
-
-def _wrote_since(people: list[int], since: dt.datetime) -> bool:
-    return T.select().where(T.person.in_(people) & (T.kind == "sent") & (T.at >= since)).exists()
+    return any(eid != event.id and since <= start < event.start and person in people
+               for eid, start, person in met.get(event.summary.lower(), ()))
 
 
 def followups(now: dt.datetime, self_addresses: frozenset[str]) -> list[Occasion]:
     domains = own_domains(self_addresses)
-    events = (
+    events = list(
         E.select().where((E.end <= now) & (E.end > now - dt.timedelta(days=FOLLOWUP_DAYS)) & (E.all_day == False)  # noqa: E712
                          & (E.status != "CANCELLED"))
         .order_by(E.start, E.id)
+    )
+    if not events:
+        return []
+    attendees = _external_attendees([e.id for e in events], domains, self_addresses)
+    everyone = sorted({pid for people in attendees.values() for pid in people})
+    first, last = min(e.start for e in events), max(e.start for e in events)
+    met: dict[str, list[tuple[int, dt.datetime, int]]] = defaultdict(list)  # their earlier meetings, by title
+    for eid, start, title, person in (
+        E.select(E.id, E.start, pw.fn.LOWER(E.summary), A.person).join(AT).join(A)
+        .where((E.start >= first - dt.timedelta(days=ROUTINE_DAYS)) & (E.start < last) & A.person.in_(everyone)).tuples()
+    ):
+        met[title].append((eid, start, person))
+    written = dict(  # when the user last wrote to each of them since the first meeting
+        T.select(T.person, pw.fn.MAX(T.at)).where(T.person.in_(everyone) & (T.kind == "sent") & (T.at >= first))
+        .group_by(T.person).tuples()
     )
     found: list[Occasion] = []
     seen: set[str] = set()
@@ -154,8 +166,8 @@ def followups(now: dt.datetime, self_addresses: frozenset[str]) -> list[Occasion
         if key in seen:
             continue
         seen.add(key)
-        people = _external_attendees(event.id, domains, self_addresses)
-        if not people or _routine(event, people) or _wrote_since(people, event.start):
+        people = attendees.get(event.id, [])
+        if not people or _routine(event, people, met) or any(p in written and written[p] >= event.start for p in people):
             continue
         found.append(Occasion(
             key=key, kind="followup", people=tuple(people), subject=event.summary, event=event.id,
@@ -239,8 +251,9 @@ def _meetings(person_ids: list[int], since: dt.datetime, now: dt.datetime) -> di
     return found
 
 
-def replies(now: dt.datetime) -> list[Occasion]:
-    open_questions = [lp for lp in knowledge.loops(now=now) if lp["kind"] == "question" and lp["direction"] == "mine"]
+def replies(now: dt.datetime, open_loops: list[dict[str, Any]]) -> list[Occasion]:
+    """``open_loops``: ``knowledge.loops(now=now)``."""
+    open_questions = [lp for lp in open_loops if lp["kind"] == "question" and lp["direction"] == "mine"]
     rows = _loop_rows([lp["id"] for lp in open_questions])
     since = min((r.stated_at for r in rows.values()), default=now)
     met = _meetings(sorted({r.person_id for r in rows.values()}), since, now)
@@ -272,8 +285,9 @@ def _next_meeting(person_id: int, now: dt.datetime, days: int) -> dt.datetime | 
     return start
 
 
-def promises(now: dt.datetime, today: dt.date, zone: dt.tzinfo) -> list[Occasion]:
-    mine = [lp for lp in knowledge.loops(now=now) if lp["kind"] == "promise" and lp["direction"] == "mine"]
+def promises(now: dt.datetime, today: dt.date, zone: dt.tzinfo, open_loops: list[dict[str, Any]]) -> list[Occasion]:
+    """``open_loops``: ``knowledge.loops(now=now)``."""
+    mine = [lp for lp in open_loops if lp["kind"] == "promise" and lp["direction"] == "mine"]
     rows = _loop_rows([lp["id"] for lp in mine])
     found: list[Occasion] = []
     for lp in mine:
@@ -318,18 +332,26 @@ def nudges(now: dt.datetime, today: dt.date, per_week: int, busy: set[int]) -> l
     if room <= 0:
         return []
     found: list[Occasion] = []
-    recent = now - dt.timedelta(days=RECENT_DRAFT_DAYS)
-    for row in knowledge.cold(now, limit=max(50, per_week * 10)):
-        person = P.get_or_none((P.primary_email == row["email"]) & _people_ok())
-        if person is None or person.id in busy:
+    recent = (now - dt.timedelta(days=RECENT_DRAFT_DAYS)).replace(microsecond=0)  # the store keeps whole seconds
+    cold = knowledge.cold(now, limit=max(50, per_week * 10))
+    people: dict[str, int] = {}  # the candidates by email, and the drafts they had
+    drafted: dict[int, list[tuple[str, dt.datetime]]] = defaultdict(list)
+    for part in chunks(sorted({row["email"] for row in cold})):
+        for pid, email in P.select(P.id, P.primary_email).where(P.primary_email.in_(list(part)) & _people_ok()).order_by(P.id).tuples():
+            people.setdefault(email, pid)
+    for part in chunks(sorted(set(people.values()))):
+        for pid, kind, created in D.select(D.person, D.kind, D.created).where(D.person.in_(list(part))).tuples():
+            drafted[pid].append((kind, created))
+    for row in cold:
+        person_id = people.get(row["email"])
+        if person_id is None or person_id in busy:
             continue
         last = dt.datetime.fromisoformat(row["last_contact"]) if row["last_contact"] else None
-        earlier = D.select().where((D.person == person.id) & (
-            ((D.kind == "nudge") & (D.created >= last)) if last is not None else (D.kind == "nudge")))
-        if earlier.exists() or D.select().where((D.person == person.id) & (D.created >= recent)).exists():
+        earlier = any(kind == "nudge" and (last is None or created >= last) for kind, created in drafted[person_id])
+        if earlier or any(created >= recent for _, created in drafted[person_id]):
             continue  # one nudge per silence; nothing on top of a fresh draft
         found.append(Occasion(
-            key=f"nudge:{person.primary_email}:{week}", kind="nudge", people=(person.id,),
+            key=f"nudge:{row['email']}:{week}", kind="nudge", people=(person_id,),
             subject=row.get("last_subject") or "", reason=f"going cold: {row['reason']}", rank=row["score"],
         ))
         if len(found) >= room:
@@ -353,7 +375,9 @@ def due_occasions(now: dt.datetime, config: Config) -> list[Occasion]:
     zone = local_zone(now, config)
     today = now.astimezone(zone).date()
     self_addresses = config.self_addresses
-    found = _reachable(followups(now, self_addresses) + yearly(now, today) + replies(now) + promises(now, today, zone))
+    open_loops = knowledge.loops(now=now)
+    found = _reachable(followups(now, self_addresses) + yearly(now, today) + replies(now, open_loops)
+                       + promises(now, today, zone, open_loops))
     busy = {pid for o in found for pid in o.people}
     per_week = int(config.settings.get("nudges_per_week", NUDGES_PER_WEEK))
     found += nudges(now, today, per_week, busy)

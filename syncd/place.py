@@ -23,13 +23,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import DRAFTS, Address, OutgoingMail
 from connectors.compose import build_message
 from syncd import store
+from syncd.bulk import rows_in, update_rows
 from syncd.errors import SyncdError, Unsupported
 from syncd.occasions import short_hash
 
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 D, A, P = store.Draft, store.Address, store.Person
 OUTBOX_PREFIX = "outbox:"
+_PLACED = (D.account, D.provider_id, D.status, D.updated)  # what placing a draft sets
 
 
 def draft_message_id(row: store.Draft) -> str:
@@ -48,34 +51,83 @@ def draft_message_id(row: store.Draft) -> str:
     return f"<syncd-draft-{short_hash(row.occasion, 16)}.{short_hash(text, 8)}@syncd.invalid>"
 
 
-def _name_of(email: str) -> str:
-    row = A.get_or_none(A.email == email)
-    if row is None:
-        return ""
-    return row.person.name or row.name or ""
+def names_of(emails: Sequence[str]) -> dict[str, str]:
+    """The name each of these addresses goes by (their person's name, else the address's
+    own display name), "" for an address not in the store: one query for all."""
+    found = dict.fromkeys(emails, "")
+    sql = "SELECT a.email, p.name, a.name FROM address a JOIN person p ON p.id = a.person_id WHERE a.email IN ({ids})"
+    for email, person_name, name in rows_in(sql, sorted(set(emails))):
+        found[email] = person_name or name or ""
+    return found
 
 
-def outgoing(row: store.Draft, sender: Address) -> OutgoingMail:
-    """The draft as a connector takes it."""
-    to = tuple(Address(email, _name_of(email)) for email in json.loads(row.to))
+def outgoing(row: store.Draft, sender: Address, names: Mapping[str, str] | None = None) -> OutgoingMail:
+    """The draft as a connector takes it (``names``: read by ``names_of``, when known)."""
+    emails = json.loads(row.to)
+    names = names if names is not None else names_of(emails)
+    to = tuple(Address(email, names[email]) for email in emails)
     return OutgoingMail(
         to=to, subject=row.subject, text=row.body, sender=sender, in_reply_to=row.in_reply_to,
         references=tuple(row.references.split()), message_id=draft_message_id(row),
     )
 
 
-def _sender(account: AccountConfig | None, config: Config) -> Address:
+def _sender_email(account: AccountConfig | None, config: Config) -> str:
     addresses = list(account.addresses) if account is not None else []
-    email = addresses[0] if addresses else (sorted(config.self_addresses)[0] if config.self_addresses else "")
-    return Address(email, _name_of(email)) if email else Address("me@localhost")
+    return addresses[0] if addresses else (sorted(config.self_addresses)[0] if config.self_addresses else "")
+
+
+def _sender(account: AccountConfig | None, config: Config, names: Mapping[str, str] | None = None) -> Address:
+    email = _sender_email(account, config)
+    if not email:
+        return Address("me@localhost")
+    return Address(email, (names if names is not None else names_of([email]))[email])
 
 
 class Targets:
-    """The accounts that can hold drafts, their connectors built once per pass."""
+    """The accounts that can hold drafts, their connectors built once per pass; what
+    placing the drafts of a pass reads from the store (names, where the messages they
+    follow are held, the accounts' rows) read once for all of them by ``prepare``."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self._built: dict[str, Any] = {}
+        self._names: dict[str, str] = {}
+        self._held: dict[int, list[str]] = {}
+        self._accounts: dict[str, store.Account | None] = {}
+
+    def prepare(self, rows: Sequence[store.Draft]) -> None:
+        """Read what placing these drafts needs, one query per kind of data."""
+        emails = [e for row in rows for e in json.loads(row.to)]
+        self.names(emails + [_sender_email(a, self.config) for a in [None, *self.config.accounts]])
+        self.held([row.message_id for row in rows if row.message_id is not None])
+
+    def names(self, emails: Iterable[str]) -> dict[str, str]:
+        """``names_of``, remembered for the pass."""
+        missing = [e for e in dict.fromkeys(emails) if e and e not in self._names]
+        if missing:
+            self._names.update(names_of(missing))
+        return self._names
+
+    def held(self, message_ids: Iterable[int]) -> dict[int, list[str]]:
+        """The names of the accounts holding each of these messages, remembered for the pass."""
+        missing = sorted({m for m in message_ids if m not in self._held})
+        if missing:
+            found: dict[int, list[str]] = defaultdict(list)
+            sql = ("SELECT l.message_id, a.name FROM location l JOIN account a ON a.id = l.account_id"
+                   " WHERE l.message_id IN ({ids}) ORDER BY l.id")
+            for message_id, name in rows_in(sql, missing):
+                found[message_id].append(name)
+            self._held.update({m: found[m] for m in missing})
+        return self._held
+
+    def account_row(self, name: str) -> store.Account | None:
+        if name not in self._accounts:
+            self._accounts[name] = store.Account.get_or_none(store.Account.name == name)
+        return self._accounts[name]
+
+    def sender(self, account: AccountConfig | None) -> Address:
+        return _sender(account, self.config, self.names([_sender_email(account, self.config)]))
 
     def connector(self, name: str) -> Any | None:
         if name not in self._built:
@@ -94,10 +146,7 @@ class Targets:
         """The account holding the message the draft follows, else the first that can hold drafts."""
         names = [a.name for a in self.config.accounts if a.options.get("enabled", True)]
         if row.message_id is not None:
-            held = [
-                n for (n,) in store.Location.select(store.Account.name).join(store.Account)
-                .where(store.Location.message == row.message_id).tuples()
-            ]
+            held = self.held([row.message_id])[row.message_id]
             names = [n for n in names if n in held] + [n for n in names if n not in held]
         for name in names:
             connector = self.connector(name)
@@ -114,11 +163,12 @@ def _outbox_file(config: Config, row: store.Draft) -> Path:
     return outbox_dir(config) / f"{row.kind}-{short_hash(row.occasion, 16)}.eml"
 
 
-def _write_outbox(config: Config, row: store.Draft) -> str:
+def _write_outbox(config: Config, row: store.Draft, targets: Targets | None = None) -> str:
     path = _outbox_file(config, row)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sender = _sender(None, config)
-    data = build_message(outgoing(row, sender), sender).as_bytes()
+    targets = targets or Targets(config)
+    sender = targets.sender(None)
+    data = build_message(outgoing(row, sender, targets.names(json.loads(row.to))), sender).as_bytes()
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
@@ -150,25 +200,28 @@ def place(row: store.Draft, config: Config, now: Any, targets: Targets | None = 
     placed, where = "", None
     if target is not None:
         account, connector = target
-        mail = outgoing(row, _sender(account, config))
+        mail = outgoing(row, targets.sender(account), targets.names(json.loads(row.to)))
         finder: Callable[[str], str | None] | None = getattr(connector, "find_draft", None)
         try:
             placed = (finder(mail.message_id) if finder is not None else None) or connector.save_draft(mail)
-            where = store.Account.get_or_none(store.Account.name == account.name)
+            where = targets.account_row(account.name)
         except Unsupported as err:  # e.g. a read-only Maildir: the outbox holds it instead
             log.warning("account %s cannot hold draft %s: %s", account.name, row.id, err)
     row.account = where
-    row.provider_id = placed or _write_outbox(config, row)
+    row.provider_id = placed or _write_outbox(config, row, targets)
     row.status = "placed"
     row.updated = now
-    row.save()
+    # one prepared statement: peewee's save costs more than the database's work, per draft
+    update_rows(D, _PLACED, [(row.account_id, row.provider_id, row.status, row.updated, row.id)])
 
 
 def place_pending(config: Config, now: Any) -> int:
     """Place every pending draft (new ones, edited ones, and any a crash left behind)."""
     targets = Targets(config)
     placed = 0
-    for row in D.select().where(D.status == "pending").order_by(D.id):
+    rows = list(D.select().where(D.status == "pending").order_by(D.id))
+    targets.prepare(rows)
+    for row in rows:
         try:
             place(row, config, now, targets)
             placed += 1

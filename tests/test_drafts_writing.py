@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from syncd import knowledge, personal, phrasing, store
+from syncd import config, drafts, knowledge, personal, phrasing, store
 from tests.conftest import run
 from tests.draftworld import Meeting, World, day
 
@@ -77,6 +77,60 @@ def test_no_draft_carries_another_persons_facts(tmp_path: Path, home: Path, cli:
         if len(mine) > 1:  # a group draft carries nobody's personal details
             assert not any(PETS[i] in text or SPOUSES[i] in text for i in mine), text
     assert own >= 8, "drafts use their own recipient's details (so the check above means something)"
+
+
+def test_recipients_read_at_once_are_each_read_alone(tmp_path: Path, home: Path, cli: CliRunner,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drafts due read all their recipients in one go (one query per kind of data):
+    each person's About is still what their own rows say, alone, and nobody else's."""
+    w = World(tmp_path / "w", home, cli)
+    build_many(w)
+    w.setup(nudges_per_week=20)
+    later = NOW + dt.timedelta(days=8)
+    w.sync(NOW, monkeypatch)
+    w.sync(later, monkeypatch)  # drafts that named their pets and spouses: remembered as said
+    store.open_db(f"sqlite:///{home / 'syncd.db'}")
+    people = {p.id: p.primary_email for p in store.Person.select().where(store.Person.is_self == False)}  # noqa: E712
+    everyone = personal.Recipients(people, later)
+    own = 0
+    for pid, email in people.items():
+        about = everyone.about(pid)
+        assert about == personal.about(pid, later)
+        assert [{k: v for k, v in f.items() if k != "key"} for f in about.facts] == knowledge.facts(
+            person_id=pid, today=later.date())
+        assert list(about.loops) == knowledge.loops(person_id=pid, now=later)
+        assert {f["person"] for f in about.facts} | {lp["person"] for lp in about.loops} <= {email}
+        assert about.name == personal.greeting_name(pid, email)
+        mine = int(email.split("@")[0][1:])
+        for i in set(range(12)) - {mine}:
+            assert PETS[i].lower() not in about.said and SPOUSES[i].lower() not in about.said, (email, i)
+        own += PETS[mine].lower() in about.said or SPOUSES[mine].lower() in about.said
+    assert own >= 4, "what syncd's drafts told them is remembered (so the check above means something)"
+    first, *others = people
+    before = {pid: everyone.about(pid).said for pid in others}
+    everyone.wrote(first, "Give Marzipan a pat from me.")  # a draft stored while writing the next ones
+    assert everyone.about(first).said.endswith("\ngive marzipan a pat from me.")
+    assert {pid: everyone.about(pid).said for pid in others} == before
+    store.close_db()
+
+
+def test_writing_the_drafts_due_asks_the_store_a_few_questions_not_a_few_per_draft(
+        tmp_path: Path, home: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = World(tmp_path / "w", home, cli)
+    build_many(w)
+    w.setup(nudges_per_week=20)
+    w.sync(NOW, monkeypatch)
+    first = sorted((r["occasion"], r["subject"], r["body"]) for r in w.drafts())
+    store.open_db(f"sqlite:///{home / 'syncd.db'}")
+    store.Draft.delete().execute()  # written again: the copies in Drafts are found, not doubled
+    database, queries = store.db.obj, []
+    real = database.execute_sql
+    monkeypatch.setattr(database, "execute_sql", lambda sql, *args, **kwargs: queries.append(sql) or real(sql, *args, **kwargs))
+    made = drafts.generate_due(NOW, config.load(home))
+    store.close_db()
+    assert sorted((r["occasion"], r["subject"], r["body"]) for r in w.drafts()) == first
+    assert len(made) == len(first) >= 10
+    assert len(queries) <= 55 + len(made), "one query per kind of data (not ~25 per draft), one update per draft placed"
 
 
 def test_greeting_names(tmp_path: Path, home: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
