@@ -34,6 +34,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from .due import _DAY_AFTER, resolve_due  # noqa: F401 - resolve_due is part of this module's API
+from .lowered import Folded
 from .model import Gist, Loop, MessageView
 from .text import new_text, sentences
 
@@ -132,14 +133,14 @@ _REQUEST_ANY = _rx(
 )
 _NOT_REQUEST = _rx(r"\b(?:feel\s+free|don['’]t\s+hesitate|do\s+not\s+hesitate|no\s+rush|no\s+need\s+to)\b",
                    r"|\blet\s+me\s+know\s+if\s+(?:you\s+)?(?:have|need|there|anything|any)\b")
-_DELIVERY = _rx(
+_DELIVERY = Folded(_rx(
     r"\b(?:here(?:['’]s|\s+is|\s+are|\s+it\s+is|\s+they\s+are|\s+you\s+go)|attached|attaching|enclosed|as\s+promised",
     r"|(?:please|pls)\s+find|find\s+(?:it\s+|them\s+)?(?:below|attached|enclosed)|see\s+(?:the\s+)?(?:attached|below)",
     r"|(?:I|we)(?:['’]ve|\s+have)\s+(?:just\s+)?(?:attached|sent|shared|forwarded|uploaded|added|signed)",
     r"|just\s+(?:sent|shared|forwarded|signed)|sending\s+(?:it\s+|this\s+|them\s+|you\s+)?(?:over|along|through)",
     r"|(?:sent|shared|forwarded)\s+(?:it|them|you)\b)",
-)
-_INTRODUCED = _rx(r"\b(?:meet|introduc(?:e|ing)|connecting\s+you|e-?intro|looping\s+in)\b")
+))
+_INTRODUCED = Folded(_rx(r"\b(?:meet|introduc(?:e|ing)|connecting\s+you|e-?intro|looping\s+in)\b"))
 # Each match of the two patterns above holds one of these (lower case).
 _DELIVERY_WORDS = ("here", "attach", "enclosed", "promised", "find", "see", "sent", "shared", "forwarded", "uploaded",
                    "added", "signed", "sending")
@@ -291,7 +292,7 @@ _TOKEN = re.compile(r"\b(?:[A-Za-z][a-z]{3,}|[A-Z]{2,})\b")
 
 def _keywords(text: str, drop: str = "") -> frozenset[str]:
     """Content words (crudely singular) of ``text``, minus stop words and ``drop``."""
-    words = {w.lower().removesuffix("s") for w in _TOKEN.findall(text)}
+    words = {w.lower().removesuffix("s") for w in set(_TOKEN.findall(text))}
     return frozenset(w for w in words if w not in _STOP and w + "s" not in _STOP and w != drop)
 
 
@@ -304,8 +305,8 @@ def gist(m: MessageView) -> Gist:
     low = body.lower()  # the words without which the patterns cannot match: a cheap test first
     return Gist(
         topics=_keywords(m.subject + "\n" + body),
-        delivers=m.has_attachments or (any(w in low for w in _DELIVERY_WORDS) and bool(_DELIVERY.search(body))),
-        introduces=any(w in low for w in _INTRODUCED_WORDS) and bool(_INTRODUCED.search(body)),
+        delivers=m.has_attachments or (any(w in low for w in _DELIVERY_WORDS) and _DELIVERY.search(body, low) is not None),
+        introduces=any(w in low for w in _INTRODUCED_WORDS) and _INTRODUCED.search(body, low) is not None,
     )
 
 

@@ -40,7 +40,7 @@ import re
 from syncd.infer.quotes import strip_quotes
 from syncd.infer.signature import strip_signature
 
-__all__ = ["new_text", "sentences", "split_signoff"]
+__all__ = ["new_text", "sentences", "split_signoff", "word_count"]
 
 
 # One message's body is read by several rules (facts, loops, word counts): the last few
@@ -174,3 +174,19 @@ def _unit_sentences(unit: str) -> tuple[str, ...]:
     if seg:
         out.append(" ".join(seg.split()))
     return tuple(out)
+
+
+# --- words -------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+# On ASCII text \w is [A-Za-z0-9_]: each word character becomes "w", anything else a space.
+_WORD_MARKS = bytes(ord("w") if chr(i).isalnum() or chr(i) == "_" else ord(" ") for i in range(128)) + b" " * 128
+
+
+def word_count(text: str) -> int:
+    """``len(re.findall(r"\\w+", text))``; on ASCII text by counting where words start, with
+    bytes operations that run at C speed and make no word objects."""
+    if not text.isascii():
+        return len(_WORD.findall(text))
+    marks = text.encode("ascii").translate(_WORD_MARKS)
+    return marks.count(b" w") + marks.startswith(b"w")
