@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syncd.infer import loops
-from syncd.infer.lowered import Folded, twin
+from syncd.infer import facts, loops
+from syncd.infer.fact_common import gate_of
+from syncd.infer.lowered import Folded, gate, twin
 from syncd.infer.text import word_count
 
 # Patterns the inference runs through Folded, and some with case-sensitive parts (gates).
@@ -104,3 +105,43 @@ def test_word_count_is_the_number_of_words(text: str) -> None:
     assert word_count(text) == len(re.findall(r"\w+", text))
     ascii_text = text.encode("ascii", "ignore").decode()
     assert word_count(ascii_text) == len(re.findall(r"\w+", ascii_text))
+
+
+# --- the fact rules' gates ----------------------------------------------------------------
+
+RULES = facts.FIRST_RULES + facts.SECOND_RULES
+ASCII = st.characters(codec="ascii")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
+def test_every_fact_rule_has_a_gate_that_passes_its_matches(rule) -> None:
+    found = gate_of(rule.regex)
+    assert found is not None
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(rule.regex, alphabet=ASCII), _texts(rule.regex))
+    def check(matching: str, other: str) -> None:
+        if rule.regex.search(matching):  # lookarounds may keep a generated text from matching
+            assert found.search(matching.lower()) is not None
+        if found.search(other.lower()) is None:
+            assert rule.regex.search(other) is None
+
+    check()
+
+
+def test_gates_narrow_the_search() -> None:
+    moved = next(rule for rule in RULES if rule.name == "moved")
+    found = gate_of(moved.regex)
+    assert found is not None
+    assert found.search("my wife and i moved to denver") and found.search("we're moving back to ohio")
+    assert not found.search("the meeting moved to friday, i think")
+
+
+def test_a_gate_is_only_made_when_it_can_be_shown() -> None:
+    parts = {"X": "a|b", "Y": "(?:ab", "Z": "c"}
+    assert gate(r"q{X}r", parts) is None  # "qa|br" is not q, then a|b, then r
+    assert gate(r"q{Y})r", parts) is None
+    assert gate(r"q{Z}?r", parts) is None  # "?" binds to the part's last atom
+    assert gate(r"q(?:{Z})?r", parts) is not None
+    assert gate(r"q(\w)\1{Z}", parts) is None  # a backreference: not worked out
+    assert gate(r"(\w)\1{Z}", parts) is not None  # ... unless it is in what leads the pattern, left out

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 
 from syncd.infer import fact_lex as lex
 from syncd.infer import fact_rules_life, fact_rules_world, fact_rules_you
-from syncd.infer.fact_common import Ctx, Hit, Rule, rx
+from syncd.infer.fact_common import Ctx, Hit, Rule, gate_of, rx
 from syncd.infer.fact_resolve import FactState, active, project, resolve
 from syncd.infer.model import Fact, MessageView
 from syncd.infer.text import new_text, sentences, split_signoff
@@ -58,6 +58,9 @@ def _index(rules: Sequence[Rule]) -> dict[str, tuple[int, ...]]:
 _MAX_CHARS = 20_000
 _INDEX = {id(FIRST_RULES): _index(FIRST_RULES), id(SECOND_RULES): _index(SECOND_RULES)}
 _TRIGGERS = {key: frozenset(index) for key, index in _INDEX.items()}
+# Each rule's gate (fact_common.gate_of): on an ASCII sentence, tried on the lower-cased
+# sentence before the rule's own pattern; most sentences stop there, at a third of the cost.
+_GATES = {id(rules): tuple(gate_of(rule.regex) for rule in rules) for rules in (FIRST_RULES, SECOND_RULES)}
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 # First-person rules only run on sentences with a first-person word, except these, which
 # also read subjectless sentences ("Go Pats!", "Lifelong Sox fan here", "off to Japan ...").
@@ -247,11 +250,14 @@ def _sentence_hits(sentence: str, lowered: str, tokens: set[str], rules: Sequenc
         return []
     woken = sorted({i for t in triggered for i in index[t]})
     personal = rules is SECOND_RULES or not _FIRST_PERSON.isdisjoint(tokens)
+    gates = _GATES[id(rules)] if sentence.isascii() else ()
     hits: list[Hit] = []
     ctx: Ctx | None = None  # made for the first match only: most sentences have none
     for i in woken:
         rule = rules[i]
         if not (personal or rule.name in _SUBJECTLESS) or (rule.needs and rule.needs.isdisjoint(tokens)):
+            continue
+        if gates and (gate := gates[i]) is not None and gate.search(lowered) is None:
             continue
         for m in rule.regex.finditer(sentence):
             if _blocked(sentence, m.span(), rule.allow_negation):

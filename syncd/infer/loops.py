@@ -32,6 +32,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Sequence
+from itertools import repeat
 
 from .due import _DAY_AFTER, resolve_due  # noqa: F401 - resolve_due is part of this module's API
 from .lowered import Folded
@@ -290,10 +291,17 @@ _STOP = frozenset(
 _TOKEN = re.compile(r"\b(?:[A-Za-z][a-z]{3,}|[A-Z]{2,})\b")
 
 
+# Stop words, and the words that are one with an "s" added.
+_NOT_KEYWORDS = _STOP | frozenset(w.removesuffix("s") for w in _STOP if w.endswith("s"))
+
+
 def _keywords(text: str, drop: str = "") -> frozenset[str]:
     """Content words (crudely singular) of ``text``, minus stop words and ``drop``."""
-    words = {w.lower().removesuffix("s") for w in set(_TOKEN.findall(text))}
-    return frozenset(w for w in words if w not in _STOP and w + "s" not in _STOP and w != drop)
+    # Each distinct word once, lowered and stemmed by C-level map calls.
+    words = set(map(str.removesuffix, map(str.lower, set(_TOKEN.findall(text))), repeat("s")))
+    words -= _NOT_KEYWORDS
+    words.discard(drop)
+    return frozenset(words)
 
 
 def gist(m: MessageView) -> Gist:
