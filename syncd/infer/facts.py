@@ -379,11 +379,15 @@ def extract_facts(msg: MessageView, self_addresses: frozenset[str] | Iterable[st
     ref = msg.date.date()
     # sentences() gives whitespace-normalised sentences, and so are the pieces _split_lower cuts.
     sents = [p for s in sentences(text) for p in _split_lower(s)]
+    triggers = _TRIGGERS[id(rules)]
     per: list[tuple[str, set[str], list[Hit]]] = []
     for i, s in enumerate(sents):
         lowered = s.lower()
         tokens = _tokens(lowered)
-        per.append((s, tokens, _sentence_hits(s, lowered, tokens, rules, ref, sents[i + 1] if i + 1 < len(sents) else "")))
+        if triggers.isdisjoint(tokens):  # most sentences wake no rule
+            per.append((s, tokens, []))
+        else:
+            per.append((s, tokens, _sentence_hits(s, lowered, tokens, rules, ref, sents[i + 1] if i + 1 < len(sents) else "")))
     return [Fact(person=person, kind=h.kind, value=h.value, key=h.key, source=msg.message_id,
                  stated_at=ref, sentence=s[:300], confidence=round(h.confidence, 2), date=h.date,
                  sensitive=h.sensitive)

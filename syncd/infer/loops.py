@@ -233,7 +233,9 @@ def _request(s: str) -> bool:
 
 def _promise(sentence: str) -> re.Match[str] | None:
     low = sentence.lower()
-    if low.rstrip().endswith("?") or not _PROMISE_CUE.search(low):
+    # Every cue holds "ll" ("'ll", "will", "shall"), "going to" or "let me": three quick tests first.
+    if ("ll" not in low and "going to" not in low and "let me" not in low) or low.rstrip().endswith("?") \
+            or not _PROMISE_CUE.search(low):
         return None
     m = _PROMISE.search(sentence)
     return None if m is None or _NOT_PROMISE.search(sentence) else m

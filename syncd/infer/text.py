@@ -43,6 +43,18 @@ from syncd.infer.signature import strip_signature
 __all__ = ["new_text", "sentences", "split_signoff", "word_count"]
 
 
+_ENDS_DASH = re.compile(r"-\s*$", re.MULTILINE)
+_OPENS_RULE = re.compile(r"\n\s*[-_=*~]")
+
+
+def _may_quote(body: str) -> bool:
+    """False when strip_quotes would keep every line of ``body``: what it looks for before it
+    cuts or drops a line is not there (a ">" quote; a ":" of a header field or attribution;
+    a line that ends with "-" or opens with a rule character)."""
+    return (">" in body or ":" in body or "\uff1a" in body or _ENDS_DASH.search(body) is not None
+            or _OPENS_RULE.search(body) is not None or body.lstrip()[:1] in ("-", "_", "=", "*", "~"))
+
+
 # One message's body is read by several rules (facts, loops, word counts): the last few
 # answers are kept, so the work is done once per body. Results are immutable.
 @functools.lru_cache(maxsize=64)
@@ -51,7 +63,9 @@ def _split(body: str) -> tuple[str, str]:
         return "", ""
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
-    lines = strip_quotes(body.split("\n"))
+    lines = body.split("\n")
+    if _may_quote(body):
+        lines = strip_quotes(lines)
     lines, name = strip_signature(lines)
     return "\n".join(line.rstrip() for line in lines).strip(), name
 
