@@ -160,10 +160,18 @@ def _clean_body(text: str, sender_name: str) -> str:
                 break
     names = {n.lower() for n in sender_name.replace(",", " ").split() if len(n) > 1}
     full = " ".join(sender_name.split()).lower()
-    nonempty = [i for i, line in enumerate(lines) if line.strip()]
-    for i in nonempty[-8:]:
+    first = next((i for i, line in enumerate(lines) if line.strip()), -1)
+    tail: list[int] = []  # the last 8 non-blank lines, found from the end
+    for i in range(len(lines) - 1, first, -1):
+        if lines[i].strip():
+            tail.append(i)
+            if len(tail) == 8:
+                break
+    if len(tail) < 8 and first >= 0:
+        tail.append(first)
+    for i in reversed(tail):
         s = lines[i].strip().lstrip("-~ ").rstrip(".,! ").lower()
-        if i == nonempty[0] or any(len(rest) > 80 for rest in lines[i + 1:]):
+        if i == first or any(len(rest) > 80 for rest in lines[i + 1:]):
             continue
         if _SIGNOFF.match(lines[i]) or (s and (s == full or s in names or s.split()[0] in names and len(s.split()) <= 3)):
             lines = lines[:i]

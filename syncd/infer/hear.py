@@ -24,6 +24,7 @@ def hear(messages: Sequence[tuple[int, MessageView]], self_addresses: Collection
         if view.automated:
             continue
         body = new_text(view.text)
-        counts = (word_count(body), sum(1 for s in sentences(body) if s.rstrip().endswith("?")))
+        questions = sum(1 for s in sentences(body) if s.rstrip().endswith("?")) if "?" in body else 0
+        counts = (word_count(body), questions)
         found.append((key, counts, extract_facts(view, self_addresses), find_loops(view, self_addresses)))
     return found
