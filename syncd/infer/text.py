@@ -67,7 +67,7 @@ def _split(body: str) -> tuple[str, str]:
     if _may_quote(body):
         lines = strip_quotes(lines)
     lines, name = strip_signature(lines)
-    return "\n".join(line.rstrip() for line in lines).strip(), name
+    return "\n".join(map(str.rstrip, lines)).strip(), name
 
 
 def new_text(body: str) -> str:
