@@ -8,15 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syncd.infer import facts, loops
+from syncd.infer import facts, gists
 from syncd.infer.fact_common import gate_of
 from syncd.infer.lowered import Folded, gate, twin
 from syncd.infer.text import word_count
 
 # Patterns the inference runs through Folded, and some with case-sensitive parts (gates).
 EXACT = {
-    "delivery": loops._DELIVERY.pattern,
-    "introduced": loops._INTRODUCED.pattern,
+    "delivery": gists._DELIVERY.pattern,
+    "introduced": gists._INTRODUCED.pattern,
 }
 MIXED = {
     "greeting": re.compile(r"^(?:hi|dear)\s+(?P<n>(?-i:[A-Z])\w+)(?!\s+(?-i:The)\b)", re.I),

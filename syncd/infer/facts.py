@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from syncd.infer import fact_lex as lex
 from syncd.infer import fact_rules_life, fact_rules_world, fact_rules_you
@@ -161,15 +162,8 @@ def _clean_body(text: str, sender_name: str) -> str:
     names = {n.lower() for n in sender_name.replace(",", " ").split() if len(n) > 1}
     full = " ".join(sender_name.split()).lower()
     first = next((i for i, line in enumerate(lines) if line.strip()), -1)
-    tail: list[int] = []  # the last 8 non-blank lines, found from the end
-    for i in range(len(lines) - 1, first, -1):
-        if lines[i].strip():
-            tail.append(i)
-            if len(tail) == 8:
-                break
-    if len(tail) < 8 and first >= 0:
-        tail.append(first)
-    for i in reversed(tail):
+    tail = islice((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), 8)  # from the end
+    for i in reversed(list(tail)):
         s = lines[i].strip().lstrip("-~ ").rstrip(".,! ").lower()
         if i == first or any(len(rest) > 80 for rest in lines[i + 1:]):
             continue

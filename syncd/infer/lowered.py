@@ -32,8 +32,8 @@ import functools
 import re
 import sys
 from collections.abc import Mapping
-from re import _constants as sre  # the parse tree's opcodes; anything unknown gives no twin
-from re import _parser
+from re import _constants as sre  # type: ignore[attr-defined]  # the parse tree's opcodes
+from re import _parser  # type: ignore[attr-defined]  # (private, stable since 3.11; anything unknown: no twin)
 from typing import NamedTuple
 
 __all__ = ["Twin", "twin", "Folded", "gate"]
@@ -209,7 +209,7 @@ def _emit(items: list, flags: int, mode: _Mode) -> tuple[str | None, bool]:
     exact = True
     if mode.lead:
         return _emit_lead(items, flags, mode)
-    for k, (op, av) in enumerate(items):
+    for op, av in items:
         src: str | None
         ok = True
         if (mark := _mark(op, av, mode)) is not None:
