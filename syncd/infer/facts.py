@@ -248,19 +248,22 @@ def _sentence_hits(sentence: str, lowered: str, tokens: set[str], rules: Sequenc
     triggered = tokens & _TRIGGERS[id(rules)]
     if not triggered:
         return []
-    if _IF_START.match(lowered) or _joking(sentence, lowered):
-        return []
     woken = sorted({i for t in triggered for i in index[t]})
     personal = rules is SECOND_RULES or not _FIRST_PERSON.isdisjoint(tokens)
     gates = _GATES[id(rules)] if sentence.isascii() else ()
     hits: list[Hit] = []
     ctx: Ctx | None = None  # made for the first match only: most sentences have none
+    readable = None  # not a condition nor a joke: asked once a rule gets past its gate
     for i in woken:
         rule = rules[i]
         if not (personal or rule.name in _SUBJECTLESS) or (rule.needs and rule.needs.isdisjoint(tokens)):
             continue
         if gates and (gate := gates[i]) is not None and gate.search(lowered) is None:
             continue
+        if readable is None:
+            readable = not (_IF_START.match(lowered) or _joking(sentence, lowered))
+        if not readable:
+            return []
         for m in rule.regex.finditer(sentence):
             if _blocked(sentence, m.span(), rule.allow_negation):
                 continue
