@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from syncd.infer.text import new_text, sentences, split_signoff
+from syncd.infer.quotes import strip_quotes
+from syncd.infer.text import _may_quote, new_text, sentences, split_signoff
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -366,3 +367,13 @@ def test_sentences_are_split_paragraph_by_paragraph(a: str, b: str) -> None:
     gives the sentences of one, then of the other, whatever was split before."""
     assert sentences(f"{a}\n\n{b}") == sentences(a) + sentences(b)
     assert sentences(f"{b}\n\n{a}") == sentences(b) + sentences(a)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(LINES, st.text(alphabet="ab >:\uff1a-_=*~ \t\x0b\u2003", max_size=12)), max_size=12))
+def test_quotes_are_only_looked_for_where_one_can_start(lines: list[str]) -> None:
+    """_split skips strip_quotes when _may_quote says no line can start a quote: then it
+    would have kept every line."""
+    body = "\n".join(lines)
+    if strip_quotes(body.split("\n")) != body.split("\n"):
+        assert _may_quote(body)

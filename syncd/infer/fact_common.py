@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from syncd.infer import fact_lex as lex
 from syncd.infer.dates import DateRef, find_dates, yearly
+from syncd.infer.lowered import gate
 
-__all__ = ["Hit", "Ctx", "Rule", "P", "rx", "G", "clean_place", "clean_org", "team_name", "activity",
+__all__ = ["Hit", "Ctx", "Rule", "P", "rx", "gate_of", "G", "clean_place", "clean_org", "team_name", "activity",
            "fact_date", "norm_key", "title_case_role"]
 
 
@@ -155,7 +156,8 @@ def rx(pattern: str, **named: str) -> re.Pattern[str]:
     """Compile a rule pattern: ``{NAME}``-style fragments, case-insensitive.
 
     A group name may repeat across alternatives (``(?P<org>...)|(?P<org>...)``); repeats are
-    renamed ``org__2``... and ``G(match)`` folds them back.
+    renamed ``org__2``... and ``G(match)`` folds them back. ``gate_of(pattern)`` is a cheap
+    test to run first.
     """
     frags = P(**named)
     out = re.sub(r"\{([A-Z_]+)\}", lambda m: frags[m.group(1)], pattern)
@@ -167,7 +169,18 @@ def rx(pattern: str, **named: str) -> re.Pattern[str]:
         return f"(?P<{name}>" if seen[name] == 1 else f"(?P<{name}__{seen[name]}>"
 
     out = re.sub(r"\(\?P<([a-z_0-9]+)>", rename, out)
-    return re.compile(out, re.IGNORECASE)
+    compiled = re.compile(out, re.IGNORECASE)
+    _GATES[compiled] = gate(pattern, frags)
+    return compiled
+
+
+_GATES: dict[re.Pattern[str], re.Pattern[str] | None] = {}
+
+
+def gate_of(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A cheap test for lower-cased ASCII text that every match of an ``rx`` pattern passes
+    (``syncd.infer.lowered.gate``): when it finds nothing, neither does the pattern."""
+    return _GATES.get(pattern)
 
 
 def G(m: re.Match[str]) -> dict[str, str | None]:

@@ -6,15 +6,12 @@ and in worker processes (``syncd.listen``) for many, with the same results.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 
 from syncd.infer.facts import extract_facts
 from syncd.infer.loops import find_loops
 from syncd.infer.model import Fact, Loop, MessageView
-from syncd.infer.text import new_text, sentences
-
-_WORD = re.compile(r"\w+")
+from syncd.infer.text import new_text, sentences, word_count
 
 # (message key, (words, questions), facts, loops) for each message that is not automated.
 Heard = tuple[int, tuple[int, int], list[Fact], list[Loop]]
@@ -27,6 +24,7 @@ def hear(messages: Sequence[tuple[int, MessageView]], self_addresses: Collection
         if view.automated:
             continue
         body = new_text(view.text)
-        counts = (len(_WORD.findall(body)), sum(1 for s in sentences(body) if s.rstrip().endswith("?")))
+        questions = sum(1 for s in sentences(body) if s.rstrip().endswith("?")) if "?" in body else 0
+        counts = (word_count(body), questions)
         found.append((key, counts, extract_facts(view, self_addresses), find_loops(view, self_addresses)))
     return found

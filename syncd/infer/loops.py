@@ -27,13 +27,13 @@ from automated mail, nor from mail to more than ``MAX_GROUP`` other people.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 import re
 from collections.abc import Collection, Iterable, Sequence
 
 from .due import _DAY_AFTER, resolve_due  # noqa: F401 - resolve_due is part of this module's API
+from .gists import gist, keywords
 from .model import Gist, Loop, MessageView
 from .text import new_text, sentences
 
@@ -132,19 +132,6 @@ _REQUEST_ANY = _rx(
 )
 _NOT_REQUEST = _rx(r"\b(?:feel\s+free|don['’]t\s+hesitate|do\s+not\s+hesitate|no\s+rush|no\s+need\s+to)\b",
                    r"|\blet\s+me\s+know\s+if\s+(?:you\s+)?(?:have|need|there|anything|any)\b")
-_DELIVERY = _rx(
-    r"\b(?:here(?:['’]s|\s+is|\s+are|\s+it\s+is|\s+they\s+are|\s+you\s+go)|attached|attaching|enclosed|as\s+promised",
-    r"|(?:please|pls)\s+find|find\s+(?:it\s+|them\s+)?(?:below|attached|enclosed)|see\s+(?:the\s+)?(?:attached|below)",
-    r"|(?:I|we)(?:['’]ve|\s+have)\s+(?:just\s+)?(?:attached|sent|shared|forwarded|uploaded|added|signed)",
-    r"|just\s+(?:sent|shared|forwarded|signed)|sending\s+(?:it\s+|this\s+|them\s+|you\s+)?(?:over|along|through)",
-    r"|(?:sent|shared|forwarded)\s+(?:it|them|you)\b)",
-)
-_INTRODUCED = _rx(r"\b(?:meet|introduc(?:e|ing)|connecting\s+you|e-?intro|looping\s+in)\b")
-# Each match of the two patterns above holds one of these (lower case).
-_DELIVERY_WORDS = ("here", "attach", "enclosed", "promised", "find", "see", "sent", "shared", "forwarded", "uploaded",
-                   "added", "signed", "sending")
-_INTRODUCED_WORDS = ("meet", "intro", "connecting", "looping")
-
 # -- addressing: greetings and names ----------------------------------------------------
 
 _GREETING = _rx(
@@ -231,7 +218,9 @@ def _request(s: str) -> bool:
 
 def _promise(sentence: str) -> re.Match[str] | None:
     low = sentence.lower()
-    if low.rstrip().endswith("?") or not _PROMISE_CUE.search(low):
+    # Every cue holds "ll" ("'ll", "will", "shall"), "going to" or "let me": three quick tests first.
+    if ("ll" not in low and "going to" not in low and "let me" not in low) or low.rstrip().endswith("?") \
+            or not _PROMISE_CUE.search(low):
         return None
     m = _PROMISE.search(sentence)
     return None if m is None or _NOT_PROMISE.search(sentence) else m
@@ -281,33 +270,6 @@ def find_loops(msg: MessageView, self_addresses: Collection[str]) -> list[Loop]:
 
 
 # -- closing loops ------------------------------------------------------------------------
-
-_STOP = frozenset(
-    ["about", "after", "again", "also", "been", "before", "being", "could", "does", "doing", "done", "from", "have", "here", "just", "know", "later", "like", "make", "more", "most", "much", "need", "next", "only", "other", "over", "please", "quick", "really", "same", "send", "sent", "share", "shared", "should", "some", "soon", "sure", "than", "thank", "thanks", "that", "their", "them", "then", "there", "these", "they", "thing", "think", "this", "those", "through", "today", "tomorrow", "very", "want", "week", "weeks", "well", "were", "what", "when", "where", "which", "while", "will", "with", "would", "your", "yours", "you'll", "i'll", "we'll", "back", "follow", "check", "look", "find", "note", "let's", "great", "good", "best", "sorry", "time", "around"]
-    + [d.lower() for d in calendar.day_name] + [m.lower() for m in calendar.month_name if m]
-)
-_TOKEN = re.compile(r"\b(?:[A-Za-z][a-z]{3,}|[A-Z]{2,})\b")
-
-
-def _keywords(text: str, drop: str = "") -> frozenset[str]:
-    """Content words (crudely singular) of ``text``, minus stop words and ``drop``."""
-    words = {w.lower().removesuffix("s") for w in _TOKEN.findall(text)}
-    return frozenset(w for w in words if w not in _STOP and w + "s" not in _STOP and w != drop)
-
-
-def gist(m: MessageView) -> Gist:
-    """What ``close_loops`` reads of ``m`` as a later message: its own ``gist`` when it has
-    one, else made from its new text."""
-    if m.gist is not None:
-        return m.gist
-    body = new_text(m.text)
-    low = body.lower()  # the words without which the patterns cannot match: a cheap test first
-    return Gist(
-        topics=_keywords(m.subject + "\n" + body),
-        delivers=m.has_attachments or (any(w in low for w in _DELIVERY_WORDS) and bool(_DELIVERY.search(body))),
-        introduces=any(w in low for w in _INTRODUCED_WORDS) and bool(_INTRODUCED.search(body)),
-    )
-
 
 def _promise_kind(text: str) -> str:
     """"intro", "reply" (any answer delivers it) or "send" (needs a deliverable)."""
@@ -378,7 +340,7 @@ def close_loops(
         kind = "question" if lp.kind == "question" else _promise_kind(lp.text)
         due_end = dt.datetime.combine(lp.due, dt.time.max, lp.stated_at.tzinfo) if lp.due else None
         until = due_end + GRACE if due_end else lp.stated_at + WINDOW
-        words = _keywords(lp.text, lp.person.partition("@")[0].lower())
+        words = keywords(lp.text, lp.person.partition("@")[0].lower())
         stale = stale_from(lp)
         by = next(
             (m.message_id for m in pool

@@ -40,7 +40,19 @@ import re
 from syncd.infer.quotes import strip_quotes
 from syncd.infer.signature import strip_signature
 
-__all__ = ["new_text", "sentences", "split_signoff"]
+__all__ = ["new_text", "sentences", "split_signoff", "word_count"]
+
+
+_ENDS_DASH = re.compile(r"-\s*$", re.MULTILINE)
+_OPENS_RULE = re.compile(r"\n\s*[-_=*~]")
+
+
+def _may_quote(body: str) -> bool:
+    """False when strip_quotes would keep every line of ``body``: what it looks for before it
+    cuts or drops a line is not there (a ">" quote; a ":" of a header field or attribution;
+    a line that ends with "-" or opens with a rule character)."""
+    return (">" in body or ":" in body or "\uff1a" in body or _ENDS_DASH.search(body) is not None
+            or _OPENS_RULE.search(body) is not None or body.lstrip()[:1] in ("-", "_", "=", "*", "~"))
 
 
 # One message's body is read by several rules (facts, loops, word counts): the last few
@@ -51,9 +63,11 @@ def _split(body: str) -> tuple[str, str]:
         return "", ""
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
-    lines = strip_quotes(body.split("\n"))
+    lines = body.split("\n")
+    if _may_quote(body):
+        lines = strip_quotes(lines)
     lines, name = strip_signature(lines)
-    return "\n".join(line.rstrip() for line in lines).strip(), name
+    return "\n".join(map(str.rstrip, lines)).strip(), name
 
 
 def new_text(body: str) -> str:
@@ -174,3 +188,19 @@ def _unit_sentences(unit: str) -> tuple[str, ...]:
     if seg:
         out.append(" ".join(seg.split()))
     return tuple(out)
+
+
+# --- words -------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+# On ASCII text \w is [A-Za-z0-9_]: each word character becomes "w", anything else a space.
+_WORD_MARKS = bytes(ord("w") if chr(i).isalnum() or chr(i) == "_" else ord(" ") for i in range(128)) + b" " * 128
+
+
+def word_count(text: str) -> int:
+    """``len(re.findall(r"\\w+", text))``; on ASCII text by counting where words start, with
+    bytes operations that run at C speed and make no word objects."""
+    if not text.isascii():
+        return len(_WORD.findall(text))
+    marks = text.encode("ascii").translate(_WORD_MARKS)
+    return marks.count(b" w") + marks.startswith(b"w")
