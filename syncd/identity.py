@@ -54,8 +54,8 @@ _BULK_FOOTER = re.compile(
 )
 # Every footer the pattern knows contains one of these: most mail is ruled out by a
 # substring test, before the regex runs (a quarter of a first sync's main-process time).
-_FOOTER_HINTS = ("unsubscribe", "opt", "removed", "remove yourself", "preferences", "subscription", "receiv",
-                 "was sent to", "browser")
+_FOOTER_HINTS = ("unsubscribe", "opt-out", "opt out", "optout", "removed", "remove yourself", "preferences",
+                 "subscription", "receiv", "was sent to", "browser")
 
 
 def _bulk_footer(tail: str) -> bool:
