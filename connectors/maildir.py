@@ -224,7 +224,7 @@ class MaildirConnector(MaildirDrafts, BaseConnector):
                     for key, (item, digested) in zip(chunk, items):
                         if item is MOVED:  # moved by a mail client between listing and reading
                             item = self._reread(plan.folder, plan.folder_dir, plan.role, key)
-                            digested = digest(item) if digest is not None and isinstance(item, MailRecord) else None
+                            digested = _digested(item, digest)
                         if isinstance(item, Failure):
                             failures.append(item)
                         elif isinstance(item, MailRecord):
@@ -372,11 +372,13 @@ def read_files(
     jobs: list[tuple[str, str, str, str, frozenset[str]]], digest: Callable[[MailRecord], Any] | None = None
 ) -> list[tuple[MailRecord | Failure | str | None, Any]]:
     """``(read_file, its digest)`` for each job, in order (what a worker process runs)."""
-    out: list[tuple[MailRecord | Failure | str | None, Any]] = []
-    for job in jobs:
-        item = read_file(*job)
-        out.append((item, digest(item) if digest is not None and isinstance(item, MailRecord) else None))
-    return out
+    items = [read_file(*job) for job in jobs]
+    return [(item, _digested(item, digest)) for item in items]
+
+
+def _digested(item: MailRecord | Failure | str | None, digest: Callable[[MailRecord], Any] | None) -> Any:
+    """The caller's digest of a record read (None for anything else, or without a digest)."""
+    return digest(item) if digest is not None and isinstance(item, MailRecord) else None
 
 
 # A long-running process (the daemon) keeps the last listing of each settled new/ and

@@ -50,15 +50,14 @@ def insert_rows(model: type[pw.Model], fields: Sequence[pw.Field], rows: Sequenc
     _executemany(database, sql, values)
 
 
-def rows_in(sql: str, ids: Sequence[int], params: Sequence[Any] = (), chunk: int = 400) -> Iterator[tuple[Any, ...]]:
+def rows_in(sql: str, ids: Sequence[Any], params: Sequence[Any] = (), chunk: int = CHUNK) -> Iterator[tuple[Any, ...]]:
     """Rows of ``sql``, a SELECT whose ``{ids}`` is an ``IN`` list, for all of ``ids`` (in
     chunks), straight from the driver: for hot reads of many rows by id, where peewee's
     per-value query building and per-row conversion cost more than the database's work.
     ``{p}`` marks each of ``params``, which come after the ids in the statement. The caller
     converts values (dates are ISO text; booleans 0/1 on SQLite)."""
     database = db.obj
-    for start in range(0, len(ids), chunk):
-        part = list(ids[start:start + chunk])
+    for part in chunks(ids, chunk):
         text = sql.format(ids=", ".join([database.param] * len(part)), p=database.param)
         yield from database.execute_sql(text, [*part, *params]).fetchall()
 

@@ -265,7 +265,7 @@ def close_open_loops(batch: dict[int, MessageView], ids: Sequence[int], self_add
     mail = dict(batch)
     new_loops: dict[int, dt.datetime] = {}
     for person, stated_at in bulk.rows_in("SELECT person_id, stated_at FROM open_loop WHERE message_id IN ({ids})", ids):
-        stated_at = L.stated_at.python_value(stated_at)
+        stated_at = when_stated(stated_at)
         new_loops[person] = min(stated_at, new_loops.get(person, stated_at))
     if new_loops:  # mail settled before the loops stated in this batch (old mail synced late)
         since = min(new_loops.values())
