@@ -46,10 +46,12 @@ def bare_parse(paths_: list[Path]) -> float:
 
 
 def one_sync(root: Path, addresses: list[str], with_listening: bool) -> float:
+    from ingest import private_copy  # drafts go to the account's Drafts folder: never into the corpus
+
     with tempfile.TemporaryDirectory() as home:
         config = Config(
             paths=paths(home),
-            accounts=(AccountConfig("bench", "maildir", {"path": str(root), "addresses": addresses}),),
+            accounts=(AccountConfig("bench", "maildir", {"path": str(private_copy(root, Path(home))), "addresses": addresses}),),
             settings={"database_url": f"sqlite:///{home}/syncd.db"},
         )
         store.open_db(config.database_url)

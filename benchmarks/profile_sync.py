@@ -19,6 +19,7 @@ import io
 import json
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -70,9 +71,14 @@ def main() -> None:
     from syncd.config import AccountConfig, Config, paths
 
     home = tempfile.mkdtemp(prefix="syncd-profile-")
+    # syncd saves follow-up drafts into the account's Drafts folder: it runs on a
+    # hard-linked copy, never on the corpus itself.
+    from ingest import private_copy
+
+    maildir = private_copy(args.maildir.resolve(), Path(home))
     config = Config(
         paths=paths(home),
-        accounts=(AccountConfig("bench", "maildir", {"path": str(args.maildir.resolve()), "addresses": addresses}),),
+        accounts=(AccountConfig("bench", "maildir", {"path": str(maildir), "addresses": addresses}),),
         settings={"database_url": f"sqlite:///{home}/syncd.db"},
     )
     store.open_db(config.database_url)
@@ -117,6 +123,7 @@ def main() -> None:
     if args.out:
         profiler.dump_stats(str(args.out))
     os.environ.pop("SYNCD_HOME", None)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -117,9 +117,10 @@ ASCII = st.characters(codec="ascii")
 def test_every_fact_rule_has_a_gate_that_passes_its_matches(rule) -> None:
     found = gate_of(rule.regex)
     assert found is not None
+    pattern = rule.regex.compiled
 
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.from_regex(rule.regex, alphabet=ASCII), _texts(rule.regex))
+    @given(st.from_regex(pattern, alphabet=ASCII), _texts(pattern))
     def check(matching: str, other: str) -> None:
         if rule.regex.search(matching):  # lookarounds may keep a generated text from matching
             assert found.search(matching.lower()) is not None
@@ -145,3 +146,16 @@ def test_a_gate_is_only_made_when_it_can_be_shown() -> None:
     assert gate(r"q(?:{Z})?r", parts) is not None
     assert gate(r"q(\w)\1{Z}", parts) is None  # a backreference: not worked out
     assert gate(r"(\w)\1{Z}", parts) is not None  # ... unless it is in what leads the pattern, left out
+
+
+def test_rule_patterns_are_compiled_when_first_used() -> None:
+    from syncd.infer.fact_common import rx
+
+    pattern = rx(r"\bmy\s+{SPECIES}\s+(?P<name>{NAME})")
+    assert pattern._compiled is None  # not when the rules are loaded
+    assert gate_of(pattern) is not None and pattern._compiled is None  # the gate is worked out alone
+    found = pattern.search("Meet my dog Biscuit!")
+    assert found is not None and found.group("name") == "Biscuit"
+    assert pattern.compiled.flags & re.IGNORECASE and pattern.compiled.pattern == pattern.pattern
+    assert [m.span() for m in pattern.finditer("MY CAT Tom and my dog Rex")] == [
+        m.span() for m in re.finditer(pattern.pattern, "MY CAT Tom and my dog Rex", re.IGNORECASE)]

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from syncd.infer import fact_lex as lex
 from syncd.infer.dates import DateRef, find_dates, yearly
 from syncd.infer.lowered import gate
 
-__all__ = ["Hit", "Ctx", "Rule", "P", "rx", "gate_of", "G", "clean_place", "clean_org", "team_name", "activity",
+__all__ = ["Hit", "Ctx", "Rule", "RulePattern", "P", "rx", "gate_of", "G", "clean_place", "clean_org", "team_name", "activity",
            "fact_date", "norm_key", "title_case_role"]
 
 
@@ -76,7 +78,7 @@ class Ctx:
 class Rule:
     name: str
     triggers: frozenset[str]
-    regex: re.Pattern[str]
+    regex: RulePattern
     build: Callable[[re.Match[str], Ctx], list[Hit]]
     allow_negation: bool = False
     needs: frozenset[str] = frozenset()  # and one of these words too (cheap gate), if given
@@ -152,8 +154,8 @@ def P(**named: str) -> dict[str, str]:
     return base
 
 
-def rx(pattern: str, **named: str) -> re.Pattern[str]:
-    """Compile a rule pattern: ``{NAME}``-style fragments, case-insensitive.
+def rx(pattern: str, **named: str) -> RulePattern:
+    """A rule pattern: ``{NAME}``-style fragments, case-insensitive (compiled on first use).
 
     A group name may repeat across alternatives (``(?P<org>...)|(?P<org>...)``); repeats are
     renamed ``org__2``... and ``G(match)`` folds them back. ``gate_of(pattern)`` is a cheap
@@ -168,19 +170,56 @@ def rx(pattern: str, **named: str) -> re.Pattern[str]:
         seen[name] = seen.get(name, 0) + 1
         return f"(?P<{name}>" if seen[name] == 1 else f"(?P<{name}__{seen[name]}>"
 
-    out = re.sub(r"\(\?P<([a-z_0-9]+)>", rename, out)
-    compiled = re.compile(out, re.IGNORECASE)
-    _GATES[compiled] = gate(pattern, frags)
-    return compiled
+    return RulePattern(re.sub(r"\(\?P<([a-z_0-9]+)>", rename, out), pattern, frags)
 
 
-_GATES: dict[re.Pattern[str], re.Pattern[str] | None] = {}
+_UNSET: Any = object()
 
 
-def gate_of(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+class RulePattern:
+    """A rule's case-insensitive pattern and its gate, each compiled when first used.
+
+    The rule patterns are long (lists of places, teams, schools): compiling all of them and
+    working out their gates cost most of a process's import of the rules, and a sentence
+    reaches few rules. Searching works as on the compiled pattern."""
+
+    __slots__ = ("pattern", "_template", "_frags", "_compiled", "_gate")
+    flags = re.IGNORECASE
+
+    def __init__(self, pattern: str, template: str, frags: dict[str, str]) -> None:
+        self.pattern = pattern  # the source, as re.Pattern.pattern
+        self._template, self._frags = template, frags
+        self._compiled: re.Pattern[str] | None = None
+        self._gate: re.Pattern[str] | None = _UNSET
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, re.IGNORECASE)
+        return self._compiled
+
+    def gate(self) -> re.Pattern[str] | None:
+        if self._gate is _UNSET:
+            self._gate = gate(self._template, self._frags)
+        return self._gate
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, pos, endpos)
+
+    def __repr__(self) -> str:
+        return f"rx({self._template!r})"
+
+
+def gate_of(pattern: RulePattern) -> re.Pattern[str] | None:
     """A cheap test for lower-cased ASCII text that every match of an ``rx`` pattern passes
     (``syncd.infer.lowered.gate``): when it finds nothing, neither does the pattern."""
-    return _GATES.get(pattern)
+    return pattern.gate()
 
 
 def G(m: re.Match[str]) -> dict[str, str | None]:

@@ -59,9 +59,6 @@ def _index(rules: Sequence[Rule]) -> dict[str, tuple[int, ...]]:
 _MAX_CHARS = 20_000
 _INDEX = {id(FIRST_RULES): _index(FIRST_RULES), id(SECOND_RULES): _index(SECOND_RULES)}
 _TRIGGERS = {key: frozenset(index) for key, index in _INDEX.items()}
-# Each rule's gate (fact_common.gate_of): on an ASCII sentence, tried on the lower-cased
-# sentence before the rule's own pattern; most sentences stop there, at a third of the cost.
-_GATES = {id(rules): tuple(gate_of(rule.regex) for rule in rules) for rules in (FIRST_RULES, SECOND_RULES)}
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 # First-person rules only run on sentences with a first-person word, except these, which
 # also read subjectless sentences ("Go Pats!", "Lifelong Sox fan here", "off to Japan ...").
@@ -250,7 +247,9 @@ def _sentence_hits(sentence: str, lowered: str, tokens: set[str], rules: Sequenc
         return []
     woken = sorted({i for t in triggered for i in index[t]})
     personal = rules is SECOND_RULES or not _FIRST_PERSON.isdisjoint(tokens)
-    gates = _GATES[id(rules)] if sentence.isascii() else ()
+    # Each rule's gate (fact_common.gate_of): on an ASCII sentence, tried on the lower-cased
+    # sentence before the rule's own pattern; most sentences stop there, at a third of the cost.
+    gated = sentence.isascii()
     hits: list[Hit] = []
     ctx: Ctx | None = None  # made for the first match only: most sentences have none
     readable = None  # not a condition nor a joke: asked once a rule gets past its gate
@@ -258,7 +257,7 @@ def _sentence_hits(sentence: str, lowered: str, tokens: set[str], rules: Sequenc
         rule = rules[i]
         if not (personal or rule.name in _SUBJECTLESS) or (rule.needs and rule.needs.isdisjoint(tokens)):
             continue
-        if gates and (gate := gates[i]) is not None and gate.search(lowered) is None:
+        if gated and (gate := gate_of(rule.regex)) is not None and gate.search(lowered) is None:
             continue
         if readable is None:
             readable = not (_IF_START.match(lowered) or _joking(sentence, lowered))
