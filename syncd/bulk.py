@@ -45,9 +45,34 @@ def insert_rows(model: type[pw.Model], fields: Sequence[pw.Field], rows: Sequenc
     sql = f"INSERT INTO {quote[0]}{model._meta.table_name}{quote[1]} ({columns}) VALUES ({marks})"
     if ignore:
         sql += " ON CONFLICT DO NOTHING"
-    converters = [f.db_value for f in fields]
-    values = [tuple(convert(v) for convert, v in zip(converters, row)) for row in rows]
-    _executemany(database, sql, values)
+    _executemany(database, sql, db_values(fields, rows))
+
+
+# Fields whose db_value returns a value of this type unchanged (peewee's adapt): a column
+# holding only such values (or None) is passed to the driver as it is.
+_PLAIN: dict[type[pw.Field], type] = {
+    pw.TextField: str, pw.CharField: str, pw.IntegerField: int, pw.AutoField: int, pw.BooleanField: bool,
+    pw.FloatField: float, pw.ForeignKeyField: int,
+}
+
+
+def db_values(fields: Sequence[pw.Field | None], rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """``rows`` with each value through its field's ``db_value``, as peewee would store it.
+
+    Column by column: a column whose values already have the type its field stores (the
+    usual case: text, numbers, flags) is left as it is, found without a Python call per
+    value (``map(type, ...)``); the others are converted (dates, model instances). A field
+    of None: its column is passed as it is."""
+    if not rows:
+        return []
+    columns: list[Sequence[Any]] = list(zip(*rows))
+    for i, field in enumerate(fields):
+        plain = _PLAIN.get(type(field))
+        if isinstance(field, pw.ForeignKeyField) and type(field.rel_field) not in (pw.AutoField, pw.IntegerField):
+            plain = None
+        if field is not None and (plain is None or not set(map(type, columns[i])) <= {plain, type(None)}):
+            columns[i] = list(map(field.db_value, columns[i]))
+    return list(zip(*columns))
 
 
 def rows_in(sql: str, ids: Sequence[Any], params: Sequence[Any] = (), chunk: int = CHUNK) -> Iterator[tuple[Any, ...]]:
@@ -71,9 +96,7 @@ def update_rows(model: type[pw.Model], fields: Sequence[pw.Field], rows: Sequenc
     quote = database.quote
     assignments = ", ".join(f"{quote[0]}{f.column_name}{quote[1]} = {database.param}" for f in fields)
     sql = f"UPDATE {quote[0]}{model._meta.table_name}{quote[1]} SET {assignments} WHERE id = {database.param}"
-    converters = [f.db_value for f in fields]
-    values = [(*(convert(v) for convert, v in zip(converters, row)), row[-1]) for row in rows]
-    _executemany(database, sql, values)
+    _executemany(database, sql, db_values([*fields, None], rows))  # the id last, as it is
 
 
 def add_to_rows(model: type[pw.Model], field: pw.Field, rows: Sequence[tuple[int, int]]) -> None:

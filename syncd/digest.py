@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from connectors.base import MailRecord
 from syncd.identity import is_automated_message, normalize
-from syncd.infer.model import Fact, Gist, Loop, MessageView
+from syncd.infer.model import Fact, Gist, Loop, MessageView, dump_gist
 
 
 def thread_key(record: MailRecord) -> str:
@@ -89,14 +89,3 @@ def digest(record: MailRecord, self_addresses: frozenset[str]) -> Digest | None:
     """What the listening step would hear in this record (None: it has no date)."""
     view = record_view(record, self_addresses)
     return None if view is None else hear_view(view, self_addresses)
-
-
-def dump_gist(gist: Gist) -> str:
-    """The stored form: two flags, then the topics (never "": that means not known)."""
-    return ("d" if gist.delivers else "-") + ("i" if gist.introduces else "-") + " ".join(sorted(gist.topics))
-
-
-def load_gist(text: str) -> Gist | None:
-    if not text:
-        return None
-    return Gist(topics=frozenset(text[2:].split()), delivers=text[0] == "d", introduces=text[1] == "i")

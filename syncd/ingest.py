@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 
 MAIL, CALENDAR = "mail", "calendar"
 
+# Hot reads of every batch, straight from the driver (bulk.rows_in).
+_LOCATIONS = ('SELECT "provider_id", "id", "etag", "folder", "message_id", "generation" FROM "location"'
+              ' WHERE "provider_id" IN ({ids}) AND "account_id" = {p}')
+_MESSAGE_IDS = 'SELECT "message_id", "id" FROM "message" WHERE "message_id" IN ({ids})'
+
 
 @dataclass
 class Counts:
@@ -133,21 +138,11 @@ class Ingestor:
         if not records:
             return 0, 0
         pids = [r.provider_id for r in records]
-        existing_locations: dict[str, tuple[int, str, str, int, int]] = {}
-        for chunk in chunks(pids):
-            query = store.Location.select(
-                store.Location.provider_id, store.Location.id, store.Location.etag,
-                store.Location.folder, store.Location.message, store.Location.generation,
-            ).where((store.Location.account == self.account) & store.Location.provider_id.in_(list(chunk)))
-            for pid, lid, etag, folder, message, gen in query.tuples():
-                existing_locations[pid] = (lid, etag, folder, message, gen)
-        mids = list({r.message_id for r in records})
-        existing_messages: dict[str, int] = {}
-        for chunk in chunks(mids):
-            query = store.Message.select(store.Message.message_id, store.Message.id).where(
-                store.Message.message_id.in_(list(chunk))
-            )
-            existing_messages.update(query.tuples())
+        existing_locations: dict[str, tuple[int, str, str, int, int]] = {
+            pid: (lid, etag, folder, message, gen)
+            for pid, lid, etag, folder, message, gen in bulk.rows_in(_LOCATIONS, pids, (self.account.id,))
+        }
+        existing_messages = dict(bulk.rows_in(_MESSAGE_IDS, list({r.message_id for r in records})))
         self.directory.prefetch(
             (a.email, a.name)
             for r in records if r.message_id not in existing_messages
@@ -217,10 +212,7 @@ class Ingestor:
             ))
         M = store.Message
         bulk.insert_rows(M, self._MESSAGE_FIELDS, rows)
-        ids: dict[str, int] = {}
-        for chunk in chunks([r.message_id for r in records]):
-            ids.update(store.Message.select(store.Message.message_id, store.Message.id)
-                       .where(store.Message.message_id.in_(list(chunk))).tuples())
+        ids: dict[str, int] = dict(bulk.rows_in(_MESSAGE_IDS, [r.message_id for r in records]))
         links, touches = [], []
         counters: Counter[tuple[int, bool]] = Counter()
         reported: set[int] = set()  # addresses this batch reports bounced

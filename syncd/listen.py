@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from syncd import bulk, store
-from syncd.digest import Digest, hear_views, load_gist
+from syncd.digest import Digest, hear_views
 from syncd.infer.fact_resolve import resolve
 from syncd.infer.loops import STALE_AFTER_DUE, STALE_PROMISE, STALE_QUESTION, close_loops
 from syncd.infer.model import Fact, Loop, MessageView
@@ -68,25 +68,23 @@ def loop_natural(source: str, direction: str, kind: str, text: str) -> str:
 
 _VIEW_ROLES = "SELECT ma.message_id, ma.role, a.email, a.name FROM message_address ma JOIN address a ON a.id = ma.address_id WHERE ma.message_id IN ({ids})"
 _VIEW_MESSAGES = ("SELECT id, message_id, date, {body}, subject, outgoing, automated, thread, in_reply_to, attachments, gist"
-                  " FROM message WHERE id IN ({{ids}})")
+                  " FROM message WHERE id IN ({{ids}}) AND date IS NOT NULL{automated}")
 
 
 def views(message_ids: Sequence[int], self_addresses: frozenset[str], text: bool = True) -> dict[int, MessageView]:
     """MessageViews for stored messages (those with a date), read straight from the driver.
 
     ``text=False`` (closing loops): a message's body is read only when its gist is not
-    stored."""
+    stored, and automated mail, which closes no loop, is left out."""
+    sql = _VIEW_MESSAGES.format(body="body" if text else "CASE WHEN gist = '' THEN body ELSE '' END",
+                                automated="" if text else " AND NOT automated")
+    rows = list(bulk.rows_in(sql, message_ids))
     roles: dict[int, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
-    for message_id, role, email, name in bulk.rows_in(_VIEW_ROLES, message_ids):
+    for message_id, role, email, name in bulk.rows_in(_VIEW_ROLES, [row[0] for row in rows]):
         roles[message_id][role].append((email, name))
-    sql = _VIEW_MESSAGES.format(body="body" if text else "CASE WHEN gist = '' THEN body ELSE '' END")
     when = M.date.python_value
     out: dict[int, MessageView] = {}
-    for pk, message_id, date, body, subject, outgoing, automated, thread, in_reply_to, attachments, gist in bulk.rows_in(
-        sql, message_ids
-    ):
-        if date is None:
-            continue
+    for pk, message_id, date, body, subject, outgoing, automated, thread, in_reply_to, attachments, gist in rows:
         r = roles[pk]
         sender, sender_name = (r["from"][0] if r["from"] else ("", ""))
         everyone = r["from"] + r["to"] + r["cc"]
@@ -105,7 +103,7 @@ def views(message_ids: Sequence[int], self_addresses: frozenset[str], text: bool
             thread=thread,
             in_reply_to=in_reply_to,
             has_attachments=bool(attachments),
-            gist=load_gist(gist),
+            gist=gist or None,  # read by infer.gists.gist when a loop asks
         )
     return out
 
@@ -156,7 +154,7 @@ def settle(self_addresses: frozenset[str]) -> int:
     The unsettled messages are read in the order of their dates, a batch at a time, each
     batch settled in its own transaction; their gists stand for their bodies."""
     query = M.select(M.id).where(M.settled == False).order_by(M.date, M.id)  # noqa: E712
-    ids = [m for (m,) in query.tuples()]
+    ids = [m for (m,) in store.db.execute(query).fetchall()]  # many: read straight from the driver
     for start in range(0, len(ids), SETTLE_BATCH):
         batch = ids[start:start + SETTLE_BATCH]
         with store.db.atomic():

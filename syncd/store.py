@@ -260,6 +260,10 @@ class OpenLoop(BaseModel):
     natural = pw.TextField(index=True)
     address = pw.TextField(default="")  # the person's address it was stated with ("": before version 4)
 
+    class Meta:
+        # Settling reads the open loops still in reach of a batch of mail (syncd.listen).
+        indexes = ((("closed_by", "due", "stated_at"), False),)
+
 
 class Feedback(BaseModel):
     """What the user said about a fact or a loop; survives re-inference (keyed by natural key)."""
@@ -357,6 +361,15 @@ def _v4_gist(database: pw.Database) -> None:
     migrate(*steps)
 
 
+def _v5_open_loops(database: pw.Database) -> None:
+    """Version 5: an index on open loops by (closed_by, due, stated_at), for settling."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    # A database older than version 2 got its open_loop table, index included, from today's model.
+    if "open_loop_closed_by_due_stated_at" not in {i.name for i in database.get_indexes("open_loop")}:
+        migrate(SchemaMigrator.from_database(database).add_index("open_loop", ("closed_by", "due", "stated_at"), False))
+
+
 # MIGRATIONS[n] takes a database from schema version n+1 to n+2. A new database is
 # created at the current version from the models; an older one runs the steps it
 # lacks, in order. Never edit a released step; add the next one.
@@ -364,6 +377,7 @@ MIGRATIONS: list[Callable[[pw.Database], None]] = [
     _v2_listening,
     _v3_bounces,
     _v4_gist,
+    _v5_open_loops,
 ]
 SCHEMA_VERSION = len(MIGRATIONS) + 1
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from connectors.base import Address, MailBatch, MailRecord
 from connectors.maildir import MaildirConnector
 from syncd import listen, store
-from syncd.digest import digest, dump_gist, load_gist
-from syncd.infer.model import Gist
+from syncd.digest import digest
+from syncd.infer import gists
+from syncd.infer.model import Gist, MessageView, dump_gist, load_gist
 from syncd.ingest import Ingestor
 from tests import mailfactory as mf
 
@@ -110,4 +111,7 @@ def test_a_gist_is_stored_and_read_back_as_it_was() -> None:
     for gist in (Gist(), Gist(frozenset({"deck", "pricing"}), True, False), Gist(frozenset({"intro"}), False, True)):
         text = dump_gist(gist)
         assert text and load_gist(text) == gist
+        # A view read from the store carries the stored form; closing loops reads it when asked.
+        view = MessageView(message_id="<m@x>", date=NOW, sender="a@x", text="unrelated words", gist=text)
+        assert gists.gist(view) == gist
     assert load_gist("") is None

@@ -270,3 +270,39 @@ def test_fixed_recurring_event_leaves_quarantine(home: Path, tmp_path: Path) -> 
     [result] = sync(config, now=NOW)
     assert result.calendar.added == 3
     assert store.Quarantine.select().count() == 0
+
+
+def test_bulk_rows_are_stored_as_peewee_stores_them(database_url: str, tmp_path: Path) -> None:
+    """bulk.insert_rows passes plain columns as they are and converts the rest (dates, ints
+    given for flags, model instances) through the field, as peewee does, on both databases."""
+    from syncd import bulk
+
+    store.open_db(database_url)
+    try:
+        A, P, T = store.Address, store.Person, store.Touchpoint
+        person = P.create(name="Dana", primary_email="dana@acme.example", is_self=False, automated=False, created=NOW)
+        other = P.create(name="Raj", primary_email="raj@partner.example", is_self=False, automated=False, created=NOW)
+        with store.db.atomic():
+            bulk.insert_rows(A, [A.email, A.name, A.person, A.automated],
+                             [("dana@acme.example", "Dana", person.id, 1), ("dana@home.example", "D", other, False)])
+            later = NOW.astimezone(dt.timezone(dt.timedelta(hours=2))) + dt.timedelta(days=1)
+            bulk.insert_rows(T, [T.person, T.kind, T.at, T.subject],
+                             [(person.id, "received", NOW, "Pricing"), (other.id, "sent", later, "")])
+        rows = sorted(A.select(A.email, A.person, A.automated).tuples())
+        assert rows == [("dana@acme.example", person.id, True), ("dana@home.example", other.id, False)]
+        raw = sorted(r[0] for r in store.db.execute_sql('SELECT "at" FROM "touchpoint"').fetchall())
+        assert raw == ["2024-06-01T12:00:00+00:00", "2024-06-02T12:00:00+00:00"]  # UTC text, as the field writes it
+        with store.db.atomic():
+            bulk.update_rows(A, [A.automated, A.bounced_at], [(0, NOW, a) for (a,) in A.select(A.id).tuples()])
+        assert {(r.automated, r.bounced_at) for r in A.select()} == {(False, NOW)}
+    finally:
+        store.close_db()
+
+
+def test_bulk_db_values_converts_only_columns_that_need_it() -> None:
+    from syncd import bulk
+
+    A = store.Address
+    converted = bulk.db_values([A.email, A.automated, A.bounced_at, None], [("a@x", True, NOW, 7), ("b@x", 0, None, 8)])
+    assert converted == [("a@x", True, "2024-06-01T12:00:00+00:00", 7), ("b@x", False, None, 8)]
+    assert bulk.db_values([A.email], []) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from syncd import store
+from syncd.infer import gists
 from syncd.errors import ConfigError
 
 
@@ -86,7 +87,13 @@ def test_version_2_database_migrates_to_3_keeping_its_addresses(database_url: st
     assert store.Address.get_by_id(kept.id).bounced_at == now
 
 
+def _drop_version_5(database) -> None:  # type: ignore[no-untyped-def]
+    database.execute_sql("DROP INDEX open_loop_closed_by_due_stated_at")
+
+
 def _drop_version_4(database, loops: bool = True) -> None:  # type: ignore[no-untyped-def]
+    if loops:
+        _drop_version_5(database)
     database.execute_sql("DROP INDEX message_settled_date")
     for column in ("gist", "settled"):
         database.execute_sql(f"ALTER TABLE message DROP COLUMN {column}")
@@ -115,7 +122,8 @@ def test_version_3_database_migrates_to_4_and_reads_old_messages_from_their_body
     assert view.gist is None and view.text == "Here is the deck, attached."
     store.Message.update(gist="d-deck").where(store.Message.id == old.id).execute()
     (view,) = views([old.id], frozenset(), text=False).values()
-    assert view.text == "" and view.gist is not None and view.gist.delivers and view.gist.topics == {"deck"}
+    found = gists.gist(view)
+    assert view.text == "" and found.delivers and found.topics == {"deck"}
 
 
 def test_a_loop_stored_before_version_4_is_closed_by_the_address_its_message_used(database_url: str) -> None:
@@ -141,6 +149,26 @@ def test_a_loop_stored_before_version_4_is_closed_by_the_address_its_message_use
                                  natural="q", address="")
     assert listen.settle(frozenset({me})) == 1
     assert store.OpenLoop.get_by_id(loop.id).closed_by == "<a@me>"
+
+
+def test_version_4_database_migrates_to_5_with_its_loops_indexed(database_url: str) -> None:
+    """Version 5 indexes open loops by (closed_by, due, stated_at), which settling reads by."""
+    database = store.open_db(database_url)
+    at = dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC)
+    person = store.Person.create(name="Dana", primary_email="dana@acme.example", created=at)
+    message = store.Message.create(message_id="<q@acme>", subject="Deck", date=at)
+    store.OpenLoop.create(person=person, message=message, direction="mine", kind="question", text="Deck?",
+                          stated_at=at, natural="q")
+    _drop_version_5(database)
+    store.SchemaVersion.delete().execute()
+    store.SchemaVersion.create(version=4)
+    store.close_db()
+
+    database = store.open_db(database_url)
+    assert store.current_version(database) == store.SCHEMA_VERSION
+    indexes = {i.name: i.columns for i in database.get_indexes("open_loop")}
+    assert indexes["open_loop_closed_by_due_stated_at"] == ["closed_by", "due", "stated_at"]
+    assert [(lp.text, lp.closed_by) for lp in store.OpenLoop.select()] == [("Deck?", "")]
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:

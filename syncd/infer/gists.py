@@ -14,7 +14,7 @@ import re
 from itertools import repeat
 
 from .lowered import Folded
-from .model import Gist, MessageView
+from .model import Gist, MessageView, load_gist
 from .text import new_text
 
 __all__ = ["gist", "keywords"]
@@ -60,7 +60,11 @@ def keywords(text: str, drop: str = "") -> frozenset[str]:
 def gist(m: MessageView) -> Gist:
     """What ``loops.close_loops`` reads of ``m`` as a later message: its own ``gist`` when it has
     one, else made from its new text."""
-    if m.gist is not None:
+    if isinstance(m.gist, str):
+        found = load_gist(m.gist)
+        if found is not None:
+            return found
+    elif m.gist is not None:
         return m.gist
     body = new_text(m.text)
     low = body.lower()  # the words without which the patterns cannot match: a cheap test first

@@ -23,6 +23,17 @@ class Gist:
     introduces: bool = False  # introduction words ("meet", "introducing")
 
 
+def dump_gist(gist: Gist) -> str:
+    """The stored form: two flags, then the topics (never "": that means not known)."""
+    return ("d" if gist.delivers else "-") + ("i" if gist.introduces else "-") + " ".join(sorted(gist.topics))
+
+
+def load_gist(text: str) -> Gist | None:
+    if not text:
+        return None
+    return Gist(topics=frozenset(text[2:].split()), delivers=text[0] == "d", introduces=text[1] == "i")
+
+
 @dataclass(frozen=True, slots=True)
 class MessageView:
     """What inference may know of one message.
@@ -47,7 +58,9 @@ class MessageView:
     thread: str = ""  # a thread key: the root Message-ID of the conversation
     in_reply_to: str = ""
     has_attachments: bool = False
-    gist: Gist | None = None  # when known; else made from ``text`` when needed
+    # When known: a Gist, or its stored form (read when needed: most mail closes nothing);
+    # else made from ``text`` when needed.
+    gist: Gist | str | None = None
 
     @property
     def recipients(self) -> tuple[str, ...]:
