@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from connectors.base import Address
-from syncd import bounces, phrasing, store
+from syncd import bounces, phrasing, store, templatecache
 from syncd.bulk import chunks, insert_rows
 from syncd.draftsources import Answered, Sources
 from syncd.occasions import Occasion, due_occasions, local_zone
@@ -60,8 +60,9 @@ def template_dirs() -> list[Path]:
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """Plain text, strict: a missing value is an error, never an empty hole in a draft."""
-    return jinja2.Environment(
+    """Plain text, strict: a missing value is an error, never an empty hole in a draft.
+    Compiled once, then kept on disk for the next process (``syncd.templatecache``)."""
+    return templatecache.environment(
         loader=jinja2.FileSystemLoader([str(d / "drafts") for d in template_dirs()]),
         autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
