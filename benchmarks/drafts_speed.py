@@ -6,8 +6,9 @@
 Once (kept in ``--workdir`` and reused while the corpus is the same): a hard-linked copy
 of ``--maildir`` (``ingest.private_copy``: syncd writes drafts into the account's Drafts
 folder, never into the corpus) and a first ``syncd.sync.sync`` of it at ``--now``; the
-synced database is kept as ``base.db``. Then each round, in a fresh process (so the
-templates compile and the caches fill as in a ``syncd sync``): the base database copied,
+synced database is kept as ``base.db``. Then each round, in a fresh process (as a
+``syncd sync``; the first round compiles the templates, the next ones load them from
+``syncd.templatecache``, as the next sync would): the base database copied,
 its drafts deleted, the copy's Drafts folder and outbox emptied, the modules imported,
 and ``generate_due(now, config)`` timed with ``time.process_time`` (CPU, not wall: the
 machine is shared). ``--profile`` runs one more round under cProfile and prints the time
@@ -23,7 +24,6 @@ import cProfile
 import datetime as dt
 import io
 import json
-import os
 import pstats
 import shutil
 import sqlite3
@@ -251,15 +251,14 @@ def main() -> None:
         child(source, workdir, args.now, args.profile, args.top, args.dump)
         return
     prepare(source, workdir, args.now)
-    # where syncd keeps compiled templates (syncd.templatecache): the first round compiles them
-    env = {**os.environ, "SYNCD_HOME": str(workdir / "home")}
+    # the compiled templates kept beside the database (syncd.templatecache): the first round compiles them
     shutil.rmtree(workdir / "home" / "cache", ignore_errors=True)
     base = [sys.executable, __file__, "--child", "--maildir", str(source), "--workdir", str(workdir), "--now", args.now]
     cpus = []
     parts: dict[str, list[float]] = defaultdict(list)
     for attempt in range(args.rounds):
         extra = ["--dump", str(args.dump)] if args.dump is not None and attempt == 0 else []
-        out = subprocess.run(base + extra, check=True, capture_output=True, text=True, env=env).stdout
+        out = subprocess.run(base + extra, check=True, capture_output=True, text=True).stdout
         result = json.loads(out.splitlines()[-1])
         cpus.append(result["cpu"])
         for label, seconds in result["parts"].items():
@@ -273,8 +272,7 @@ def main() -> None:
             later = values[1:] or values
             print(f"  {label:<32} first {values[0]:.3f} s, then median {statistics.median(later):.3f} s")
     if args.profile:
-        out = subprocess.run(base + ["--profile", "--top", str(args.top)], check=True, capture_output=True, text=True,
-                             env=env).stdout
+        out = subprocess.run(base + ["--profile", "--top", str(args.top)], check=True, capture_output=True, text=True).stdout
         print(out.split("\n", 1)[1] if "\n" in out else out)
 
 

@@ -13,8 +13,9 @@ about 1 ms. ``TemplateCache`` is Jinja's file-system bytecode cache
 * it is an optimisation and nothing more: a directory that cannot be made or written,
   or a file that cannot be read back, means compiling as before, never an error.
 
-The files go to ``<data dir>/cache/templates`` (``$SYNCD_HOME/cache/templates``), beside
-the database: the user's own, as trusted as the code.
+The files go to ``<data dir>/cache/templates`` of the config in use (``cache_dir``;
+``$SYNCD_HOME/cache/templates``, ``--home``'s), beside the database: the user's own, as
+trusted as the code.
 """
 
 from __future__ import annotations
@@ -24,18 +25,20 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import jinja2
 from jinja2.bccache import Bucket
 
+if TYPE_CHECKING:
+    from syncd.config import Paths
+
 log = logging.getLogger(__name__)
 
 
-def cache_dir() -> Path:
-    from syncd.config import paths
-
-    return paths().data_dir / "cache" / "templates"
+def cache_dir(paths: Paths) -> Path:
+    """Where a config's compiled templates are kept: beside its database."""
+    return paths.data_dir / "cache" / "templates"
 
 
 def compile_options(environment: jinja2.Environment, name: str) -> str:
@@ -84,8 +87,3 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)  # a temporary file renamed into place: readers never see half of it
         except Exception as err:  # a read-only home, a full disk: compile again next time
             log.debug("compiled template %s not kept: %s", bucket.key, err)
-
-
-def environment(**options: Any) -> jinja2.Environment:
-    """A Jinja environment with its compiled templates kept in ``cache_dir()``."""
-    return jinja2.Environment(bytecode_cache=TemplateCache(cache_dir()), **options)

@@ -78,18 +78,28 @@ def test_a_cache_that_cannot_be_written_or_read_is_only_slower(templates: Path, 
     assert len(compiled) == 5
 
 
-def test_draft_templates_are_kept_under_the_data_dir(home: Path, compiled: list[str]) -> None:
-    from syncd import drafts
+def test_draft_templates_are_kept_beside_the_configs_database(tmp_path: Path, home: Path, cli: Any, compiled: list[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from syncd import config as config_mod
+    from syncd import drafts, store
+    from tests.draftworld import World
+    from tests.test_drafts import BEFORE, build_scenario
 
+    world = World(tmp_path / "world", home, cli)
+    build_scenario(world)
+    world.setup()
+    world.sync(BEFORE, monkeypatch)  # the store, and the drafts due then; preview shows the next two days'
+    config = config_mod.load(str(home))
+    monkeypatch.setenv("SYNCD_HOME", str(tmp_path / "elsewhere"))  # the config's paths count, not the environment's
+    store.open_db(config.database_url)
     drafts.environment.cache_clear()
     try:
-        env = drafts.environment()
-        assert isinstance(env.bytecode_cache, TemplateCache) and templatecache.cache_dir() == home / "cache" / "templates"
-        env.get_template("nudge.txt.j2")
-        assert "nudge.txt.j2" in compiled and any((home / "cache" / "templates").iterdir())
-        drafts.environment.cache_clear()
+        first = [written for _, _, written in drafts.preview(BEFORE, config)]
+        kept = templatecache.cache_dir(config.paths)
+        assert first and compiled and kept == home / "cache" / "templates" and any(kept.iterdir())
+        assert not (tmp_path / "elsewhere").exists()
+        drafts.environment.cache_clear()  # as the next process
         compiled.clear()
-        drafts.environment().get_template("nudge.txt.j2")  # the next process
-        assert compiled == []
+        assert [written for _, _, written in drafts.preview(BEFORE, config)] == first and compiled == []
     finally:
         drafts.environment.cache_clear()
