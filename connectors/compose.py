@@ -10,6 +10,7 @@ read the text. Threading headers (``In-Reply-To``, ``References``, RFC 5322 sect
 
 from __future__ import annotations
 
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid
@@ -19,6 +20,32 @@ from syncd import clock
 
 # Headers that would add recipients or forge the envelope: never taken from ``extra_headers``.
 RECIPIENT_HEADERS = frozenset({"to", "cc", "bcc", "resent-to", "resent-cc", "resent-bcc", "from", "sender"})
+
+
+class HeaderClasses(HeaderRegistry):
+    """The standard header registry, each header's class made once.
+
+    ``HeaderRegistry.__getitem__`` builds a new class (``type(...)``) for every header of
+    every message, and once more each time the policy asks a header's ``max_count``:
+    about 40% of building a draft. This one builds the same class (the same bases, the
+    same name) once per header name; the messages are the same, byte for byte."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def map_to_type(self, name: str, cls: type[BaseHeader]) -> None:
+        super().map_to_type(name, cls)
+        self._classes.clear()
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        found = self._classes.get(name)
+        if found is None:
+            found = self._classes[name] = super().__getitem__(name)
+        return found
+
+
+POLICY = SMTP.clone(header_factory=HeaderClasses())  # SMTP's, with the header classes made once
 
 
 def format_address(address: Address) -> str:
@@ -32,7 +59,7 @@ def build_message(mail: OutgoingMail, sender: Address) -> EmailMessage:
     sender's domain) when the mail has none, so a draft can be found again by it.
     """
     author = mail.sender or sender
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = format_address(author)
     msg["To"] = ", ".join(format_address(a) for a in mail.to)
     msg["Subject"] = mail.subject

@@ -7,10 +7,18 @@ syncd's follow-up drafts go to the Drafts folder (``.Drafts``, made with its
 the same draft written twice is one file, and ``find_draft`` can tell whether the user
 has deleted (or sent) it since. A Maildir without any write permission bit (an archive
 kept read-only on purpose) is never written to, not even by root.
+
+Durability: a file's data is fsynced in ``tmp/`` before it is renamed into ``cur/``, so
+a file in ``cur/`` is never a partial one; the rename itself is made durable by an fsync
+of ``cur/`` before ``save_draft`` returns. Inside ``drafts_batch()`` (a pass of syncd
+placing or checking many drafts) the Drafts folder is found and listed once, and the
+fsync of ``cur/`` is done once, when the batch closes: the caller records the drafts as
+placed only after that (``syncd.place.place_pending``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -21,7 +29,21 @@ from connectors.compose import build_message
 from syncd.errors import Unsupported
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+
+_UNKNOWN = ("", Path())  # a batch that has not looked for the Drafts folder yet
+
+
+class _Batch:
+    """What one batch knows of the Drafts folder: where it is (``None``: there is none
+    yet), each folder's files by key (listed once, then kept up to date by this
+    connector's own writes and deletions), and the directories whose new entries still
+    need an fsync."""
+
+    def __init__(self) -> None:
+        self.where: tuple[str, Path] | None = _UNKNOWN
+        self.files: dict[Path, dict[str, Path]] = {}
+        self.unsynced: set[Path] = set()
 
 
 class MaildirDrafts:
@@ -30,13 +52,44 @@ class MaildirDrafts:
     root: Path
     addresses: tuple[str, ...]
     folders: Callable[[], list[tuple[str, Path]]]
+    _batch: _Batch | None = None
+
+    @contextlib.contextmanager
+    def drafts_batch(self) -> Iterator[None]:
+        """Many drafts saved, found or deleted at once: the Drafts folder is found and
+        listed once for all of them, and the new files' directory entries are made
+        durable by one fsync of ``cur/`` as the batch closes (each file's data is
+        fsynced before its rename, batch or not). Nobody else is expected to write
+        syncd's drafts meanwhile (the sync lock); a draft the user deletes during the
+        batch is seen as gone by the next one."""
+        if self._batch is not None:  # already in one: the outer batch closes it
+            yield
+            return
+        self._batch = batch = _Batch()
+        try:
+            yield
+        finally:
+            self._batch = None
+            for directory in sorted(batch.unsynced):
+                _fsync_dir(directory)
+
+    def _found_drafts_dir(self) -> tuple[str, Path] | None:
+        """The Drafts folder, if there is one (remembered for a batch)."""
+        batch = self._batch
+        if batch is not None and batch.where is not _UNKNOWN:
+            return batch.where
+        found = [(f, d) for f, d in self.folders() if _role(f) == DRAFTS_ROLE]
+        where = sorted(found, key=lambda fd: (fd[0] != "Drafts", fd[0]))[0] if found else None
+        if batch is not None:
+            batch.where = where
+        return where
 
     def _drafts_dir(self, create: bool) -> tuple[str, Path] | None:
         if not self.root.is_dir():
             raise Unsupported(f"{self.root} is not a Maildir: it cannot hold drafts")
-        found = [(f, d) for f, d in self.folders() if _role(f) == DRAFTS_ROLE]
+        found = self._found_drafts_dir()
         if found:
-            folder, folder_dir = sorted(found, key=lambda fd: (fd[0] != "Drafts", fd[0]))[0]
+            folder, folder_dir = found
             if create and _read_only(folder_dir / "cur"):
                 raise Unsupported(f"{folder_dir} is read-only: it cannot hold drafts")
             return folder, folder_dir
@@ -48,6 +101,10 @@ class MaildirDrafts:
         for sub in ("tmp", "new", "cur"):
             (folder_dir / sub).mkdir(parents=True, exist_ok=True)
         (folder_dir / "maildirfolder").touch()
+        _fsync_dir(folder_dir)  # its cur/ (where drafts go) and the folder itself, durable
+        _fsync_dir(self.root)
+        if self._batch is not None:
+            self._batch.where = ("Drafts", folder_dir)
         return "Drafts", folder_dir
 
     @staticmethod
@@ -55,6 +112,11 @@ class MaildirDrafts:
         return "syncd-draft-" + hashlib.sha1(message_id.strip().encode("utf-8")).hexdigest()[:24]
 
     def _draft_path(self, folder_dir: Path, key: str) -> Path | None:
+        if self._batch is not None:
+            files = self._batch.files.get(folder_dir)
+            if files is None:
+                files = self._batch.files[folder_dir] = _files(folder_dir)
+            return files.get(key)
         for sub in ("cur", "new"):
             try:
                 names = os.listdir(folder_dir / sub)
@@ -81,8 +143,14 @@ class MaildirDrafts:
             with open(tmp, "wb") as handle:
                 handle.write(data)
                 handle.flush()
-                os.fsync(handle.fileno())
-            os.rename(tmp, folder_dir / "cur" / f"{key}:2,D")
+                os.fsync(handle.fileno())  # the data first: never a partial file in cur/
+            path = folder_dir / "cur" / f"{key}:2,D"
+            os.rename(tmp, path)
+            if self._batch is None:
+                _fsync_dir(path.parent)  # the rename, before the caller records the draft as placed
+            else:  # the batch syncs cur/ once as it closes, before its drafts are recorded
+                self._batch.unsynced.add(path.parent)
+                self._batch.files.setdefault(folder_dir, {})[key] = path
         return f"{folder}/{key}"
 
     def find_draft(self, message_id: str) -> str | None:
@@ -102,7 +170,31 @@ class MaildirDrafts:
                 path = self._draft_path(folder_dir, key)
                 if path is not None:
                     path.unlink(missing_ok=True)
+                    if self._batch is not None:
+                        self._batch.files.get(folder_dir, {}).pop(key, None)
                 return
+
+
+def _files(folder_dir: Path) -> dict[str, Path]:
+    """Each file of a folder by its key (``cur/`` before ``new/``, as ``_draft_path`` looks)."""
+    found: dict[str, Path] = {}
+    for sub in ("cur", "new"):
+        try:
+            names = os.listdir(folder_dir / sub)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            found.setdefault(_key(name), folder_dir / sub / name)
+    return found
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the entries of a directory (files renamed or made in it) durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _read_only(path: Path) -> bool:

@@ -21,6 +21,7 @@ from syncd import knowledge, store
 from syncd.infer.health import interactions, rhythm_days
 from syncd.infer.model import Touch
 from syncd.questions import questions
+from syncd.store import instant
 from syncd.wording import ago, cap, clean, day, fact_text, first_name, month_day, rhythm, yearly
 
 T, M, A = store.Touchpoint, store.Message, store.Address
@@ -118,11 +119,6 @@ def brief_person(person: store.Person, email: str, *, colleague: bool, today: dt
         loops=tuple(loop_note(loop, today) for loop in loops),
         questions=tuple(questions(first_name(person.name, email), facts, loops, today)),
     )
-
-
-def instant(value: str | dt.datetime) -> dt.datetime:
-    """A stored time (the store's UTC text, or a datetime from a driver that parses it)."""
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
 RHYTHM_SAMPLE = 200  # the usual rhythm is read from this many latest touchpoints

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from connectors.base import Address
-from syncd import bounces, phrasing, store
+from syncd import bounces, phrasing, store, templatecache
 from syncd.bulk import chunks, insert_rows
 from syncd.draftsources import Answered, Sources
 from syncd.occasions import Occasion, due_occasions, local_zone
@@ -59,9 +59,12 @@ def template_dirs() -> list[Path]:
 
 
 @functools.cache
-def environment() -> jinja2.Environment:
-    """Plain text, strict: a missing value is an error, never an empty hole in a draft."""
+def environment(cache: Path | None = None) -> jinja2.Environment:
+    """Plain text, strict: a missing value is an error, never an empty hole in a draft.
+    With ``cache`` (``templatecache.cache_dir(config.paths)``), compiled templates are
+    kept there for the next process (``syncd.templatecache``)."""
     return jinja2.Environment(
+        bytecode_cache=templatecache.TemplateCache(cache) if cache is not None else None,
         loader=jinja2.FileSystemLoader([str(d / "drafts") for d in template_dirs()]),
         autoescape=False, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -255,10 +258,10 @@ BUILDERS: dict[str, Callable[[Occasion, list[About], Sources], dict[str, Any] | 
 }
 
 
-def render(kind: str, context: dict[str, Any], seed: str) -> tuple[str, str]:
-    """``(subject, body)`` from ``templates/drafts/<kind>.txt.j2``."""
+def render(kind: str, context: dict[str, Any], seed: str, templates: jinja2.Environment | None = None) -> tuple[str, str]:
+    """``(subject, body)`` from ``templates/drafts/<kind>.txt.j2`` (``templates``: ``environment(...)``)."""
     chooser = Chooser(seed)
-    text = environment().get_template(f"{kind}.txt.j2").render(
+    text = (templates or environment()).get_template(f"{kind}.txt.j2").render(
         **context, variant=chooser.variant, pick=chooser.pick,
     )
     lines = [line.rstrip() for line in text.strip().splitlines()]
@@ -269,7 +272,7 @@ def render(kind: str, context: dict[str, Any], seed: str) -> tuple[str, str]:
     return subject, body
 
 
-def write(occasion: Occasion, src: Sources, me: str) -> Written | None:
+def write(occasion: Occasion, src: Sources, me: str, templates: jinja2.Environment | None = None) -> Written | None:
     """The draft for one occasion (read into ``src``), from its recipients' own facts and loops only."""
     people = []
     for pid in occasion.people:  # never to an address that bounced (syncd.bounces)
@@ -285,7 +288,7 @@ def write(occasion: Occasion, src: Sources, me: str) -> Written | None:
     answered = src.answered[occasion.message] if occasion.message is not None else None
     reply_subject, in_reply_to, references = _thread(answered)
     context.update(hello=_hello(people), me=me, reply_subject=reply_subject)
-    subject, body = render(occasion.kind, context, occasion.key)
+    subject, body = render(occasion.kind, context, occasion.key, templates)
     return Written(occasion.kind, _to(people), subject, body, in_reply_to, references)
 
 
@@ -326,10 +329,11 @@ def generate_due(now: dt.datetime, config: Config) -> list[store.Draft]:
     due = due_occasions(now, config)
     me = my_name(config.self_addresses) if due else ""  # a query over the user's own mail: only when needed
     src = Sources(due, now, zone)
+    templates = environment(templatecache.cache_dir(config.paths))
     drafts = []
     for occasion in due:
         try:
-            written = write(occasion, src, me)
+            written = write(occasion, src, me, templates)
         except Exception:
             log.exception("could not write the draft for %s", occasion.key)
             continue
@@ -349,6 +353,7 @@ def preview(now: dt.datetime, config: Config, hours: tuple[int, ...] = tuple(ran
     without storing anything: for the demo."""
     zone = local_zone(now, config)
     me = my_name(config.self_addresses)
+    templates = environment(templatecache.cache_dir(config.paths))
     seen: set[str] = set()
     for hour in hours:
         at = now + dt.timedelta(hours=hour)
@@ -356,6 +361,6 @@ def preview(now: dt.datetime, config: Config, hours: tuple[int, ...] = tuple(ran
         seen.update(o.key for o in due)
         src = Sources(due, at, zone)
         for occasion in due:
-            written = write(occasion, src, me)
+            written = write(occasion, src, me, templates)
             if written is not None:
                 yield at, occasion, written

@@ -16,10 +16,17 @@ the new text placed.
 On every sync, ``refresh`` asks the provider whether each placed draft is still there
 (``find_draft``, or the outbox file); one the user deleted, sent or rewrote in their
 mail client is marked "gone" and never made again.
+
+A pass over many drafts (``place_pending``, ``refresh``) opens each connector's
+``drafts_batch()`` when it has one (Maildir: the Drafts folder is listed once for the
+pass, not once per draft). ``place_pending`` records its drafts as placed only after
+the batches have closed, that is after the copies are durable; a crash before that
+leaves the rows pending and the copies in place, found again by the next pass.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -87,7 +94,10 @@ def _sender(account: AccountConfig | None, config: Config, names: Mapping[str, s
 class Targets:
     """The accounts that can hold drafts, their connectors built once per pass; what
     placing the drafts of a pass reads from the store (names, where the messages they
-    follow are held, the accounts' rows) read once for all of them by ``prepare``."""
+    follow are held, the accounts' rows) read once for all of them by ``prepare``.
+
+    Used as a context manager (``with Targets(config) as targets``), it opens the
+    ``drafts_batch()`` of each connector it builds that has one, and closes them on exit."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -95,6 +105,16 @@ class Targets:
         self._names: dict[str, str] = {}
         self._held: dict[int, list[str]] = {}
         self._accounts: dict[str, store.Account | None] = {}
+        self._batches: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> Targets:
+        self._batches = contextlib.ExitStack()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        batches, self._batches = self._batches, None
+        if batches is not None:
+            batches.__exit__(*exc)
 
     def prepare(self, rows: Sequence[store.Draft]) -> None:
         """Read what placing these drafts needs, one query per kind of data."""
@@ -137,6 +157,9 @@ class Targets:
                 account = self.config.account(name)
                 built = connector_for(account, self.config)
                 self._built[name] = built if DRAFTS in built.capabilities else None
+                batch = getattr(built, "drafts_batch", None)
+                if self._batches is not None and self._built[name] is not None and batch is not None:
+                    self._batches.enter_context(batch())
             except (SyncdError, OSError) as err:
                 log.warning("account %s cannot hold drafts now: %s", name, err)
                 self._built[name] = None
@@ -191,9 +214,9 @@ def remove(row: store.Draft, config: Config, targets: Targets | None = None) -> 
     connector.delete_draft(row.provider_id)
 
 
-def place(row: store.Draft, config: Config, now: Any, targets: Targets | None = None) -> None:
-    """Put one pending draft where the user reviews it and record where (status "placed")."""
-    targets = targets or Targets(config)
+def _put(row: store.Draft, config: Config, targets: Targets) -> tuple[store.Account | None, str]:
+    """Put one pending draft where the user reviews it: (the account's row or None for
+    the outbox, the provider id). Records nothing."""
     if row.provider_id:
         remove(row, config, targets)  # the copy before an edit
     target = targets.choose(row)
@@ -207,32 +230,67 @@ def place(row: store.Draft, config: Config, now: Any, targets: Targets | None = 
             where = targets.account_row(account.name)
         except Unsupported as err:  # e.g. a read-only Maildir: the outbox holds it instead
             log.warning("account %s cannot hold draft %s: %s", account.name, row.id, err)
-    row.account = where
-    row.provider_id = placed or _write_outbox(config, row, targets)
-    row.status = "placed"
-    row.updated = now
-    # one prepared statement: peewee's save costs more than the database's work, per draft
-    update_rows(D, _PLACED, [(row.account_id, row.provider_id, row.status, row.updated, row.id)])
+    return where, placed or _write_outbox(config, row, targets)
+
+
+def _record(placed: Sequence[tuple[store.Draft, store.Account | None, str]], now: Any) -> None:
+    """Say where these drafts are (status "placed"), one prepared statement for all:
+    peewee's save costs more than the database's work, per draft."""
+    for row, where, provider_id in placed:
+        row.account = where
+        row.provider_id = provider_id
+        row.status = "placed"
+        row.updated = now
+    update_rows(D, _PLACED, [(row.account_id, row.provider_id, row.status, row.updated, row.id) for row, _, _ in placed])
+
+
+def place(row: store.Draft, config: Config, now: Any, targets: Targets | None = None) -> None:
+    """Put one pending draft where the user reviews it and record where (status "placed")."""
+    where, provider_id = _put(row, config, targets or Targets(config))
+    _record([(row, where, provider_id)], now)
 
 
 def place_pending(config: Config, now: Any) -> int:
-    """Place every pending draft (new ones, edited ones, and any a crash left behind)."""
-    targets = Targets(config)
-    placed = 0
+    """Place every pending draft (new ones, edited ones, and any a crash left behind).
+
+    The copies are written inside the connectors' batches and the rows updated after
+    the batches closed (the copies durable), in one statement. A draft that fails
+    stays pending; if closing a batch fails, all of the pass stay pending, and the next
+    pass finds the copies already written (``find_draft``) rather than doubling them.
+    An unexpected error stops the pass, as it always did: the drafts placed before it
+    are recorded (once durable), then it is raised."""
     rows = list(D.select().where(D.status == "pending").order_by(D.id))
-    targets.prepare(rows)
-    for row in rows:
-        try:
-            place(row, config, now, targets)
-            placed += 1
-        except (SyncdError, OSError) as err:
-            log.warning("draft %s stays pending: %s", row.id, err)
-    return placed
+    if not rows:
+        return 0
+    placed: list[tuple[store.Draft, store.Account | None, str]] = []
+    failure: Exception | None = None
+    try:
+        with Targets(config) as targets:
+            targets.prepare(rows)
+            for row in rows:
+                try:
+                    placed.append((row, *_put(row, config, targets)))
+                except (SyncdError, OSError) as err:
+                    log.warning("draft %s stays pending: %s", row.id, err)
+                except Exception as err:  # raised below, after recording the others
+                    failure = err
+                    break
+    except (SyncdError, OSError) as err:
+        log.warning("the drafts of this pass stay pending (their copies may not be durable): %s", err)
+        placed = []
+    _record(placed, now)
+    if failure is not None:
+        raise failure
+    return len(placed)
 
 
 def refresh(config: Config, now: Any) -> int:
     """Mark "gone" the placed drafts the user removed (or sent, or rewrote) in their mail client."""
-    targets = Targets(config)
+    with Targets(config) as targets:
+        return _refresh(config, now, targets)
+
+
+def _refresh(config: Config, now: Any, targets: Targets) -> int:
     gone = 0
     configured = {a.name for a in config.accounts}
     names = dict(store.Account.select(store.Account.id, store.Account.name).tuples())

@@ -55,6 +55,11 @@ class UTCDateTimeField(pw.Field):
         return dt.datetime.fromisoformat(value)
 
 
+def instant(value: str | dt.datetime) -> dt.datetime:
+    """A stored time (the store's UTC text, or a datetime from a driver that parses it)."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = db

@@ -231,3 +231,27 @@ def test_announcements_to_many_are_not_touches() -> None:
         _msg("<b>", 1, "dana@acme.com", ("me@example.com", "sam@other.com"), "Lunch?"),
     ]
     assert [t.at for t in touches_from(msgs, {"dana@acme.com"}, ME)] == [at(1)]
+
+
+def test_two_way_counts_meetings_and_matched_in_out_interactions() -> None:
+    import random
+
+    from syncd.infer.health import interactions, two_way
+
+    def reference(groups: list[list[Touch]]) -> int:  # the rule as written before its one-pass form
+        meetings = sum(1 for g in groups if any(t.direction == "meeting" for t in g))
+        rest = [g for g in groups if not any(t.direction == "meeting" for t in g)]
+        ins = sum(1 for g in rest if any(t.direction == "in" for t in g))
+        outs = sum(1 for g in rest if any(t.direction == "out" for t in g))
+        return meetings + min(ins, outs)
+
+    # a meeting, a burst both ways (one interaction: not an exchange of its own unless matched), in, out
+    groups = interactions([Touch(at(0), "meeting"), Touch(at(0, 2), "in"), Touch(at(5), "in"), Touch(at(5, 1), "out"),
+                           Touch(at(9), "in"), Touch(at(12), "out"), Touch(at(20), "in")])
+    assert two_way(groups) == 1 + min(3, 2) == reference(groups)
+    rnd = random.Random(7)
+    for _ in range(300):
+        touches = [Touch(at(rnd.randrange(200), rnd.randrange(24)), rnd.choice(["in", "out", "meeting", "in", "out"]))
+                   for _ in range(rnd.randrange(0, 40))]
+        groups = interactions(touches)
+        assert two_way(groups) == reference(groups)

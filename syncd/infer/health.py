@@ -164,11 +164,17 @@ def rhythm_days(groups: Sequence[Sequence[Touch]]) -> float | None:
 
 
 def two_way(groups: Sequence[Sequence[Touch]]) -> int:
-    """How many exchanges went both ways: meetings, plus matched in/out interactions."""
-    meetings = sum(1 for g in groups if any(t.direction == "meeting" for t in g))
-    rest = [g for g in groups if not any(t.direction == "meeting" for t in g)]
-    ins = sum(1 for g in rest if any(t.direction == "in" for t in g))
-    outs = sum(1 for g in rest if any(t.direction == "out" for t in g))
+    """How many exchanges went both ways: meetings, plus matched in/out interactions.
+    (One pass over each interaction's directions: ranking who goes cold asks this of
+    hundreds of people.)"""
+    meetings = ins = outs = 0
+    for group in groups:
+        directions = {t.direction for t in group}
+        if "meeting" in directions:
+            meetings += 1
+        else:
+            ins += "in" in directions
+            outs += "out" in directions
     return meetings + min(ins, outs)
 
 
