@@ -5,14 +5,18 @@ Inference itself (``syncd.infer``) is pure; this module is the glue, in two pass
 * Hearing: the messages not yet ``inferred`` (those no connector digested as it parsed
   them, see ``syncd.digest``) are read as ``MessageView`` values and heard; ``keep``
   stores the facts and open loops each one yields (pointing at the message, so deleting
-  the message deletes them), its word counts and its gist, and resolves the facts of the
-  people it touched (dedupe, supersede). Ingest calls ``keep`` for digested messages.
+  the message deletes them), its word counts and its gist. Ingest calls ``keep_findings``
+  for digested messages. New facts are stored ``pending``, which no reader shows.
+* Resolving: the people with pending facts have all their facts resolved (dedupe,
+  supersede) once, when hearing ends, not after every batch: a first sync would
+  otherwise read a busy correspondent's facts again for each batch of their mail.
 * Settling: the messages not yet ``settled`` are read in the order of their dates and
   close the open loops they delivered on or answered, reading each message's gist, not
   its body. Date order makes the first closing message win, whatever order the mail
   arrived in.
 
-Each batch commits on its own, so a crash loses nothing and a replay adds nothing.
+Each batch commits on its own, so a crash loses nothing and a replay adds nothing; facts
+left pending by a crash are resolved by the next run (``syncd.sync.derive`` asks).
 
 User feedback (a dismissed fact, a loop marked done) is kept by natural key in
 ``Feedback`` and survives ``reinfer``.
@@ -40,6 +44,7 @@ BATCH = 300
 # Settling a batch reads the open loops of everyone in it: big batches read each loop fewer times.
 SETTLE_BATCH = 2000
 POOL_MIN = 2000  # below this many messages, starting worker processes costs more than it saves
+PENDING = "pending"  # a fact's state until its person's facts are resolved (resolve_pending)
 _WORD = re.compile(r"\w+")
 M, MA, A = store.Message, store.MessageAddress, store.Address
 F, L = store.Fact, store.OpenLoop
@@ -145,7 +150,17 @@ def listen(self_addresses: frozenset[str], limit: int | None = None, workers: in
     for batch, results in done:
         keep(batch, dict(results), heard)
     heard.settled = settle(self_addresses)
+    resolve_pending()
     return heard
+
+
+def resolve_pending() -> int:
+    """Resolve the facts of everyone with pending facts, in one transaction; returns how
+    many people that was."""
+    with store.db.atomic():
+        people = [p for (p,) in F.select(F.person).where(F.state == PENDING).distinct().tuples()]
+        resolve_facts(people)
+    return len(people)
 
 
 def settle(self_addresses: frozenset[str]) -> int:
@@ -175,15 +190,15 @@ def keep(batch: list[int], digests: dict[int, Digest], heard: Heard) -> None:
 
 
 def keep_findings(digests: dict[int, Digest], heard: Heard) -> None:
-    """Store the facts and open loops of these stored messages (id -> what was heard in it)
-    and resolve the facts of the people they are about. Ingest calls this for the messages
-    its connector digested, inserted already marked heard."""
+    """Store the facts (pending: ``resolve_pending``) and open loops of these stored
+    messages (id -> what was heard in it). Ingest calls this for the messages its
+    connector digested, inserted already marked heard."""
     facts = [(mid, f) for mid, d in digests.items() for f in d.facts]
     loops = [(mid, lp) for mid, d in digests.items() for lp in d.loops]
     people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
     fact_rows = [
         (people[f.person], mid, f.kind, f.value, f.key, f.date, f.confidence, f.sensitive, f.sentence[:500],
-         f.source, f.stated_at.isoformat(), "active", fact_natural(f.person, f.kind, f.key, f.value))
+         f.source, f.stated_at.isoformat(), PENDING, fact_natural(f.person, f.kind, f.key, f.value))
         for mid, f in facts if f.person in people
     ]
     loop_rows = [
@@ -193,8 +208,6 @@ def keep_findings(digests: dict[int, Digest], heard: Heard) -> None:
     ]
     bulk.insert_rows(F, _FACT_FIELDS, fact_rows)
     bulk.insert_rows(L, _LOOP_FIELDS, loop_rows)
-    # Resolved in the same transaction as the facts: a crash never leaves them unresolved.
-    resolve_facts({row[0] for row in fact_rows})
     heard.facts += len(fact_rows)
     heard.loops += len(loop_rows)
 

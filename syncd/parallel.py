@@ -2,8 +2,9 @@
 
 Parsing mail and inference are pure and most of a first sync's work; the store has one
 writer. ``ordered_map`` runs ``fn`` on each payload in ``workers`` processes while the
-caller stores what came back before, in the order given, with at most ``workers + 1``
-payloads in flight (memory stays bounded, the workers stay busy). When the workers
+caller stores what came back before, in the order given, with at most ``AHEAD`` payloads
+per worker in flight: memory stays bounded, and the workers stay busy while the caller
+takes longer than usual over one result (a database checkpoint). When the workers
 cannot run, the same work is done here.
 """
 
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
+AHEAD = 3
 K = TypeVar("K")
 R = TypeVar("R")
 
@@ -39,7 +41,7 @@ def ordered_map(
     """For each ``(keep, payload)`` of ``items``: ``(keep, fn(payload, *args))``, in order.
 
     ``payload`` and the result cross to a worker and back (they must pickle); ``keep``
-    stays here. ``items`` is read lazily, one ahead of the results handed out.
+    stays here. ``items`` is read lazily, ``AHEAD * workers`` ahead of the results handed out.
     """
     # Fork when this process has one thread (the CLI: fast, and the main module is not run
     # again); spawn when it has more (the daemon), since a fork copies the locks other
@@ -51,7 +53,7 @@ def ordered_map(
     try:
         for keep, payload in items:
             pending.append((keep, payload, pool.submit(fn, payload, *args)))
-            if len(pending) > workers:
+            if len(pending) >= AHEAD * workers:
                 keep, payload, future = pending.popleft()
                 yield keep, future.result()
         while pending:

@@ -227,8 +227,10 @@ def derive(now: dt.datetime, self_addresses: frozenset[str], config: Config | No
         identity.refresh_automated()
     # The rules compile many patterns on import: only load them when there is mail to read.
     M = store.Message
-    # Two questions, each answered by its own index (an OR of the two would read every row).
-    if M.select().where(M.inferred == False).exists() or M.select().where(M.settled == False).exists():  # noqa: E712
+    # Three questions, each answered by its own index (an OR of them would read every row).
+    F = store.Fact  # facts a crash left pending (syncd.listen.resolve_pending) are resolved too
+    if (M.select().where(M.inferred == False).exists() or M.select().where(M.settled == False).exists()  # noqa: E712
+            or F.select().where(F.state == "pending").exists()):
         from syncd.listen import listen
 
         heard = listen(self_addresses)

@@ -229,3 +229,32 @@ def test_inference_in_worker_processes_stores_exactly_the_same(tmp_path: Path) -
     heard = reinfer(config.self_addresses, workers=2)
     assert heard.workers == 2 and heard.messages == 1280
     assert knowledge() == alone
+
+
+def test_new_facts_wait_unseen_until_their_people_are_resolved(home: Path, mailbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facts are stored pending (no reader shows them) and each person's facts are resolved
+    once, when hearing ends; facts a crash left pending are resolved by the next sync,
+    even one that finds no new mail."""
+    from syncd import knowledge, listen
+    from syncd.config import AccountConfig, Config, paths
+    from syncd.sync import sync
+
+    account = AccountConfig("mail", "maildir", {"path": str(mailbox), "addresses": [ME]})
+    config = Config(paths(home), (account,), {"database_url": f"sqlite:///{home / 'pending.db'}"})
+    store.open_db(config.database_url)
+    F = store.Fact
+    with monkeypatch.context() as patch:
+        patch.setattr(listen, "resolve_pending", lambda: 0)  # killed before resolving
+        sync(config, now=day(40))
+    assert F.select().count() > 3 and not F.select().where(F.state != listen.PENDING).exists()
+    assert knowledge.facts() == []  # pending: shown to nobody
+
+    resolved: list[list[int]] = []
+    real = listen.resolve_facts
+    monkeypatch.setattr(listen, "resolve_facts", lambda people: (resolved.append(sorted(people)), real(people))[1])
+    sync(config, now=day(41))  # nothing new to read: the pending facts bring the listening step
+    assert len(resolved) == 1 and len(resolved[0]) == len(set(resolved[0])) >= 1  # each person once, one pass
+    states = dict(F.select(F.value, F.state).tuples())
+    assert states["Boston"] == "superseded" and states["Denver"] == "active"
+    assert "Denver" in {f["value"] for f in knowledge.facts()}
+    store.close_db()

@@ -51,3 +51,22 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("RESULT") == 1
     assert "RESULT [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)]" in done.stdout
+
+
+def test_payloads_are_read_a_bounded_way_ahead_of_the_results() -> None:
+    """Enough in flight that the workers go on while the caller lingers over one result,
+    never the whole input (memory stays bounded)."""
+    from syncd.parallel import AHEAD
+
+    read: list[int] = []
+
+    def items():  # type: ignore[no-untyped-def]
+        for n in range(40):
+            read.append(n)
+            yield n, n
+
+    ahead = []
+    for handed, (key, result) in enumerate(ordered_map(abs, items(), 2), start=1):
+        assert result == key
+        ahead.append(len(read) - handed)
+    assert max(ahead) == AHEAD * 2 - 1 and AHEAD >= 2  # more than one payload per worker waits its turn
