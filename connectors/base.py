@@ -13,12 +13,14 @@ harmless and a crash loses nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from syncd.errors import CursorExpired, Unsupported
 
@@ -39,6 +41,22 @@ ARCHIVE = "archive"
 OTHER = "other"
 
 
+_T = TypeVar("_T")
+
+
+def _pickled_by_value(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen slots dataclass as its class and its field values, in order.
+
+    Worker processes send every record they parse back to the writer. The dataclass
+    default (``__getstate__``/``__setstate__``) asks ``dataclasses.fields`` again for each
+    object; this reads the fields with one C-level getter and rebuilds with ``__init__``."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    get = operator.attrgetter(*names) if len(names) > 1 else (lambda self: (getattr(self, names[0]),))
+    cls.__reduce__ = lambda self: (cls, get(self))  # type: ignore[method-assign,assignment]
+    return cls
+
+
+@_pickled_by_value
 @dataclass(frozen=True, slots=True)
 class Address:
     """One mailbox: lower-cased address and the display name as written (may be empty)."""
@@ -47,6 +65,7 @@ class Address:
     name: str = ""
 
 
+@_pickled_by_value
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """An attachment is listed, never stored."""
@@ -56,6 +75,7 @@ class Attachment:
     size: int
 
 
+@_pickled_by_value
 @dataclass(frozen=True, slots=True)
 class MailRecord:
     """One message as a connector sees it.

@@ -31,11 +31,12 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from imapclient.response_parser import parse_fetch_response
 
+from connectors.tls_modes import IMAP_TLS_MODES
 from syncd.errors import AccountError, AuthError, ConfigError, TransientError
 
 log = logging.getLogger(__name__)
 
-TLS_MODES = ("imaps", "starttls", "none")
+TLS_MODES = IMAP_TLS_MODES
 DEFAULT_PORTS = {"imaps": 993, "starttls": 143, "none": 143}
 _SEARCH_FLAGS = (("SEEN", "seen"), ("ANSWERED", "replied"), ("FLAGGED", "flagged"), ("DRAFT", "draft"), ("DELETED", "trashed"))
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.I)

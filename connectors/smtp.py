@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from connectors.base import Address, OutgoingMail
 from connectors.compose import build_message
 from connectors.imap_session import tls_context
+from connectors.tls_modes import SMTP_TLS_MODES
 from syncd.errors import AccountError, AuthError, ConfigError, TransientError
 
-TLS_MODES = ("smtps", "starttls", "none")
+TLS_MODES = SMTP_TLS_MODES
 DEFAULT_PORTS = {"smtps": 465, "starttls": 587, "none": 25}
 
 

@@ -13,9 +13,8 @@ from typing import Any
 
 import click
 
-from connectors.imap_session import TLS_MODES
 from connectors.password import check_password_file
-from connectors.smtp import TLS_MODES as SMTP_TLS_MODES
+from connectors.tls_modes import IMAP_TLS_MODES, SMTP_TLS_MODES
 from syncd import config as config_mod
 from syncd.cli import App
 from syncd.cli_account import account_add
@@ -30,7 +29,7 @@ def _folders(values: tuple[str, ...]) -> list[str]:
 @click.argument("name")
 @click.option("--host", required=True, help="The IMAP server, e.g. imap.fastmail.com.")
 @click.option("--port", type=int, help="Default: 993 with imaps, 143 otherwise.")
-@click.option("--tls", type=click.Choice(TLS_MODES), default="imaps", show_default=True,
+@click.option("--tls", type=click.Choice(IMAP_TLS_MODES), default="imaps", show_default=True,
               help="imaps (TLS from the start), starttls, or none (a server on this machine only).")
 @click.option("--username", required=True, help="The login name (often the address).")
 @click.option("--address", "addresses", multiple=True, required=True, help="Your own address (repeatable).")

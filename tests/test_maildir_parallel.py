@@ -76,3 +76,26 @@ def test_a_settled_directory_is_listed_once_per_change(tmp_path: Path, monkeypat
     scanned.clear()
     assert len(maildir.MaildirConnector._list(root)) == len(first)
     assert scanned == [str(root / "cur")]
+
+
+def test_records_cross_to_the_writer_intact_and_without_asking_their_fields_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """What a worker sends back (records, their addresses and attachments) pickles by value:
+    equal after the trip, and rebuilt without ``dataclasses.fields`` for every object."""
+    import dataclasses
+    import datetime as dt
+    import pickle
+
+    from connectors.base import Address, Attachment, MailRecord
+
+    record = MailRecord(
+        "INBOX/k1", "<m@x>", "INBOX", "inbox", dt.datetime(2024, 1, 1, tzinfo=dt.UTC), "Hi", Address("a@x", "A"),
+        (Address("b@x"),), cc=(Address("c@x", "C"),), references=("<r@x>",), flags=frozenset({"seen"}),
+        attachments=(Attachment("deck.pdf", "application/pdf", 3),), bounced=("d@x",), body_text="Hello",
+    )
+    blob = pickle.dumps([record] * 3, protocol=pickle.HIGHEST_PROTOCOL)
+    asked: list[object] = []
+    real = dataclasses.fields
+    monkeypatch.setattr(dataclasses, "fields", lambda cls: asked.append(cls) or real(cls))
+    back = pickle.loads(blob)
+    assert back == [record] * 3 and isinstance(back[0].cc[0], Address) and isinstance(back[0].attachments[0], Attachment)
+    assert asked == []

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from syncd import store
-from syncd.infer import gists
 from syncd.errors import ConfigError
+from syncd.infer import gists
 
 
 def test_new_database_is_at_the_current_schema_version(database_url: str) -> None:
