@@ -117,15 +117,7 @@ class MaildirDrafts:
             if files is None:
                 files = self._batch.files[folder_dir] = _files(folder_dir)
             return files.get(key)
-        for sub in ("cur", "new"):
-            try:
-                names = os.listdir(folder_dir / sub)
-            except FileNotFoundError:
-                continue
-            for name in names:
-                if _key(name) == key:
-                    return folder_dir / sub / name
-        return None
+        return _files(folder_dir).get(key)
 
     def save_draft(self, draft: OutgoingMail) -> str:
         """Write the draft to the Drafts folder with the ``D`` flag; its id is ``Drafts/<key>``.
