@@ -29,14 +29,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connectors.base import DRAFTS, Address, OutgoingMail
-from connectors.compose import build_message
 from syncd import store
 from syncd.bulk import rows_in, update_rows
 from syncd.errors import SyncdError, Unsupported
@@ -187,14 +185,13 @@ def _outbox_file(config: Config, row: store.Draft) -> Path:
 
 
 def _write_outbox(config: Config, row: store.Draft, targets: Targets | None = None) -> str:
+    from syncd.deliver import write_eml
+
     path = _outbox_file(config, row)
-    path.parent.mkdir(parents=True, exist_ok=True)
     targets = targets or Targets(config)
-    sender = targets.sender(None)
-    data = build_message(outgoing(row, sender, targets.names(json.loads(row.to))), sender).as_bytes()
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    # Only the user can read it (it may hold what people told them), and it is on disk
+    # before the row says it is placed.
+    write_eml(path, outgoing(row, targets.sender(None), targets.names(json.loads(row.to))))
     return OUTBOX_PREFIX + path.name
 
 

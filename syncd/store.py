@@ -232,7 +232,8 @@ class Fact(BaseModel):
     ``state`` comes from resolving all of a person's facts together: "active", or
     "superseded" (a newer fact of the same kind and subject replaced it: history), or
     "restated" (the same fact said again later, or quoted: one fact, from its first
-    message). ``natural`` is a stable key that user feedback attaches to.
+    message); "pending" until then (``syncd.listen.resolve_pending``: no reader shows it).
+    ``natural`` is a stable key that user feedback attaches to.
     """
 
     person = pw.ForeignKeyField(Person, backref="facts", on_delete="CASCADE")

@@ -232,6 +232,7 @@ def test_mbox_account_cannot_hold_drafts_so_they_go_to_the_outbox(
     [file] = list((home / "outbox" / "drafts").iterdir())
     msg = message_from_bytes(file.read_bytes(), policy=default_policy)
     assert msg["To"] == "Raj Patel <raj@partner.example>" and msg["In-Reply-To"] == "<r1@partner>"
+    assert file.stat().st_mode & 0o777 == 0o600  # a draft may carry what Raj told the user: theirs alone
     file.unlink()
     store.close_db()
     run(cli, "sync")
