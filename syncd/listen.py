@@ -1,19 +1,19 @@
 """The listening step: run inference over new messages and keep what it finds.
 
-Inference itself (``syncd.infer``) is pure; this module is the glue, in two passes.
+Inference itself (``syncd.infer``) is pure; this module is the glue, in three passes.
 
 * Hearing: the messages not yet ``inferred`` (those no connector digested as it parsed
   them, see ``syncd.digest``) are read as ``MessageView`` values and heard; ``keep``
   stores the facts and open loops each one yields (pointing at the message, so deleting
   the message deletes them), its word counts and its gist. Ingest calls ``keep_findings``
   for digested messages. New facts are stored ``pending``, which no reader shows.
-* Resolving: the people with pending facts have all their facts resolved (dedupe,
-  supersede) once, when hearing ends, not after every batch: a first sync would
-  otherwise read a busy correspondent's facts again for each batch of their mail.
 * Settling: the messages not yet ``settled`` are read in the order of their dates and
   close the open loops they delivered on or answered, reading each message's gist, not
   its body. Date order makes the first closing message win, whatever order the mail
   arrived in.
+* Resolving: the people with pending facts have all their facts resolved (dedupe,
+  supersede) once, when hearing and settling end, not after every batch: a first sync would
+  otherwise read a busy correspondent's facts again for each batch of their mail.
 
 Each batch commits on its own, so a crash loses nothing and a replay adds nothing; facts
 left pending by a crash are resolved by the next run (``syncd.sync.derive`` asks).
