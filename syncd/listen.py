@@ -44,7 +44,6 @@ BATCH = 300
 # Settling a batch reads the open loops of everyone in it: big batches read each loop fewer times.
 SETTLE_BATCH = 2000
 POOL_MIN = 2000  # below this many messages, starting worker processes costs more than it saves
-PENDING = "pending"  # a fact's state until its person's facts are resolved (resolve_pending)
 _WORD = re.compile(r"\w+")
 M, MA, A = store.Message, store.MessageAddress, store.Address
 F, L = store.Fact, store.OpenLoop
@@ -158,7 +157,7 @@ def resolve_pending() -> int:
     """Resolve the facts of everyone with pending facts, in one transaction; returns how
     many people that was."""
     with store.db.atomic():
-        people = [p for (p,) in F.select(F.person).where(F.state == PENDING).distinct().tuples()]
+        people = [p for (p,) in F.select(F.person).where(F.state == store.FACT_PENDING).distinct().tuples()]
         resolve_facts(people)
     return len(people)
 
@@ -198,7 +197,7 @@ def keep_findings(digests: dict[int, Digest], heard: Heard) -> None:
     people = _person_ids([f.person for _, f in facts] + [lp.person for _, lp in loops])
     fact_rows = [
         (people[f.person], mid, f.kind, f.value, f.key, f.date, f.confidence, f.sensitive, f.sentence[:500],
-         f.source, f.stated_at.isoformat(), PENDING, fact_natural(f.person, f.kind, f.key, f.value))
+         f.source, f.stated_at.isoformat(), store.FACT_PENDING, fact_natural(f.person, f.kind, f.key, f.value))
         for mid, f in facts if f.person in people
     ]
     loop_rows = [

@@ -226,13 +226,16 @@ class Quarantine(BaseModel):
         indexes = ((("account", "stream", "provider_id"), True),)
 
 
+FACT_PENDING = "pending"  # a fact's state until its person's facts are resolved (syncd.listen)
+
+
 class Fact(BaseModel):
     """Something a person told us about their life, as extracted from one message.
 
     ``state`` comes from resolving all of a person's facts together: "active", or
     "superseded" (a newer fact of the same kind and subject replaced it: history), or
     "restated" (the same fact said again later, or quoted: one fact, from its first
-    message); "pending" until then (``syncd.listen.resolve_pending``: no reader shows it).
+    message); ``FACT_PENDING`` until then (``syncd.listen.resolve_pending``: no reader shows it).
     ``natural`` is a stable key that user feedback attaches to.
     """
 

@@ -230,7 +230,7 @@ def derive(now: dt.datetime, self_addresses: frozenset[str], config: Config | No
     # Three questions, each answered by its own index (an OR of them would read every row).
     F = store.Fact  # facts a crash left pending (syncd.listen.resolve_pending) are resolved too
     if (M.select().where(M.inferred == False).exists() or M.select().where(M.settled == False).exists()  # noqa: E712
-            or F.select().where(F.state == "pending").exists()):
+            or F.select().where(F.state == store.FACT_PENDING).exists()):
         from syncd.listen import listen
 
         heard = listen(self_addresses)

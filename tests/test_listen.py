@@ -246,7 +246,7 @@ def test_new_facts_wait_unseen_until_their_people_are_resolved(home: Path, mailb
     with monkeypatch.context() as patch:
         patch.setattr(listen, "resolve_pending", lambda: 0)  # killed before resolving
         sync(config, now=day(40))
-    assert F.select().count() > 3 and not F.select().where(F.state != listen.PENDING).exists()
+    assert F.select().count() > 3 and not F.select().where(F.state != store.FACT_PENDING).exists()
     assert knowledge.facts() == []  # pending: shown to nobody
 
     resolved: list[list[int]] = []

@@ -184,7 +184,6 @@ class RulePattern:
     reaches few rules. Searching works as on the compiled pattern."""
 
     __slots__ = ("pattern", "_template", "_frags", "_compiled", "_gate")
-    flags = re.IGNORECASE
 
     def __init__(self, pattern: str, template: str, frags: dict[str, str]) -> None:
         self.pattern = pattern  # the source, as re.Pattern.pattern
